@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+# Entry points of cxipi.  The module itself is described in Kbuild.
+#
+#   make           build cxipi.ko against KDIR
+#   make run       boot a VM, load cxipi, show IPIs reaching their handlers
+#   make check     dependencies, build, host tests, VM selftests
+#   make clean
+
+SHELL := /bin/bash
+top := $(CURDIR)
+out := $(top)/build
+
+# The running kernel's build tree when there is one, else the newest
+# installed Debian headers of the amd64 flavour.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+# The kernel's compiler: the headers say which (gcc-12 on Debian 12).
+KCC := $(shell sed -n 's/^CONFIG_CC_VERSION_TEXT="\?\([^ ]*\) .*/\1/p' \
+	$(KDIR)/include/config/auto.conf 2>/dev/null)
+KMAKE = $(MAKE) -C $(KDIR) M=$(top) $(if $(KCC),CC=$(KCC))
+
+.PHONY: all module deps check run host-test vm-test clean
+
+all: module
+
+module:
+	@test -n "$(KDIR)" && test -d "$(KDIR)" || \
+		{ echo "no kernel build tree: run scripts/deps.sh or set KDIR=" >&2; exit 1; }
+	$(KMAKE) modules
+	scripts/check-core-objects.sh $(KDIR) cxipi.ko $(patsubst %.cpp,%.o,$(wildcard cxx_core/*.cpp))
+
+deps:
+	scripts/deps.sh
+
+host-test:
+	$(MAKE) -C cxx_core/tests run
+
+vm-test: module
+	scripts/vm/check.sh
+
+check: deps
+	@set -o pipefail; mkdir -p $(out); \
+	{ $(MAKE) --no-print-directory module && \
+	  $(MAKE) --no-print-directory host-test && \
+	  scripts/vm/check.sh; } 2>&1 | tee $(out)/check.log; rc=$$?; \
+	scripts/tap-count.sh $(out)/check.log || rc=1; exit $$rc
+
+run: deps module
+	scripts/vm/run.sh
+
+clean:
+	-$(KMAKE) clean
+	$(MAKE) -C cxx_core/tests clean
+	rm -rf $(out)

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one header where the freestanding C++ core and the kernel C shim meet.
+ *
+ * Rules of the boundary:
+ *  - plain C types only, opaque handles, negative errno values;
+ *  - the core never calls the kernel by name: what it needs (memory) comes
+ *    through struct cxipi_env, which the shim fills;
+ *  - every pointer says who owns it and for how long (OWNERSHIP comments).
+ *
+ * CPU masks cross the boundary as the kernel lays them out: an array of
+ * unsigned long words, bit c of the mask being bit (c % BITS_PER_LONG) of
+ * word (c / BITS_PER_LONG), with @nbits valid bits (nr_cpu_ids).
+ */
+#ifndef CXIPI_CORE_H
+#define CXIPI_CORE_H
+
+#ifdef __cplusplus
+#include <stddef.h>
+extern "C" {
+#else
+#include <linux/types.h> /* the only C user is the kernel shim */
+#endif
+
+/* errno values the core returns, identical to the kernel's and glibc's. */
+#define CXIPI_ENOMEM 12
+#define CXIPI_EBUSY 16
+#define CXIPI_EINVAL 22
+#define CXIPI_ENOSPC 28
+#define CXIPI_ERANGE 34
+
+/**
+ * struct cxipi_env - what the core needs from its host environment
+ * @zalloc: return @size bytes of zeroed memory, or NULL; may sleep
+ * @free: release memory from @zalloc; NULL is a no-op
+ *
+ * OWNERSHIP: the table is owned by the caller and must outlive every core
+ * object created with it.
+ */
+struct cxipi_env {
+	void *(*zalloc)(size_t size);
+	void (*free)(const void *ptr);
+};
+
+enum cxipi_domain_kind {
+	CXIPI_KIND_PER_CPU = 1, /* one hwirq and one virq per target CPU */
+	CXIPI_KIND_SINGLE = 2, /* one hwirq and one virq for all targets */
+};
+
+/**
+ * enum cxipi_reserve_check - why a destination mask cannot be reserved
+ *
+ * Values follow the order in which irq_reserve_ipi() checks them, so the
+ * shim can print the matching one-line warning.
+ */
+enum cxipi_reserve_check {
+	CXIPI_RESERVE_OK = 0,
+	CXIPI_RESERVE_NOT_POSSIBLE = 1,
+	CXIPI_RESERVE_EMPTY = 2,
+	CXIPI_RESERVE_HOLE = 3,
+};
+
+/**
+ * struct cxipi_reserve_plan - the shape of a valid reservation
+ * @nr_virqs: virqs to allocate: weight of dest (PER_CPU) or 1 (SINGLE)
+ * @offset: first CPU of dest; the virq of CPU c is base + c - offset
+ * @weight: number of target CPUs
+ */
+struct cxipi_reserve_plan {
+	unsigned int nr_virqs;
+	unsigned int offset;
+	unsigned int weight;
+};
+
+/*
+ * Validate @dest against @possible for a domain of @kind and, when valid,
+ * describe the reservation in @plan.  Both masks have @nbits bits.
+ * OWNERSHIP: @dest, @possible and @plan are borrowed for the call.
+ */
+enum cxipi_reserve_check cxipi_reserve_check(enum cxipi_domain_kind kind,
+					     const unsigned long *dest,
+					     const unsigned long *possible,
+					     unsigned int nbits,
+					     struct cxipi_reserve_plan *plan);
+
+/* ---- reservations ------------------------------------------------------ */
+
+struct cxipi_resv;
+
+/*
+ * Record a reservation of @kind whose first virq is @base_virq, targeting
+ * @dest (@nbits bits, already validated).  Returns NULL when out of memory.
+ * OWNERSHIP: the caller owns the result until cxipi_resv_free(); @dest is
+ * copied.
+ */
+struct cxipi_resv *cxipi_resv_create(const struct cxipi_env *env,
+				     enum cxipi_domain_kind kind,
+				     unsigned int base_virq,
+				     const unsigned long *dest,
+				     unsigned int nbits);
+void cxipi_resv_free(const struct cxipi_env *env, struct cxipi_resv *resv);
+
+unsigned int cxipi_resv_base(const struct cxipi_resv *resv);
+unsigned int cxipi_resv_nr_virqs(const struct cxipi_resv *resv);
+/*
+ * OWNERSHIP: the returned words belong to @resv and live as long as it.
+ */
+const unsigned long *cxipi_resv_targets(const struct cxipi_resv *resv);
+
+/*
+ * The virq that carries an IPI to @cpu, or 0 when @cpu is not a target
+ * (including @cpu >= nbits).  Lock-free and O(1).
+ */
+unsigned int cxipi_resv_virq_of(const struct cxipi_resv *resv,
+				unsigned int cpu);
+
+/*
+ * 0 when every CPU of @mask (@nbits bits) is a target, else -CXIPI_EINVAL.
+ * Lock-free, no allocation, one pass over the mask's words.
+ */
+int cxipi_resv_check_mask(const struct cxipi_resv *resv,
+			  const unsigned long *mask);
+
+/* ---- registry: virq -> reservation ------------------------------------- */
+
+struct cxipi_registry;
+
+/*
+ * A table resolving every virq of a reservation to that reservation.
+ * Lookups are lock-free; insert and remove must be serialized by the caller,
+ * and a removed reservation may only be freed after every concurrent lookup
+ * has finished (the shim waits for an RCU grace period).
+ * OWNERSHIP: the caller owns the registry until cxipi_registry_destroy(); the
+ * registry never owns the reservations it points to.
+ */
+struct cxipi_registry *cxipi_registry_create(const struct cxipi_env *env);
+void cxipi_registry_destroy(const struct cxipi_env *env,
+			    struct cxipi_registry *reg);
+/* 0, -CXIPI_ENOMEM, -CXIPI_ERANGE (virq too large), -CXIPI_EBUSY (taken). */
+int cxipi_registry_insert(const struct cxipi_env *env,
+			  struct cxipi_registry *reg, struct cxipi_resv *resv);
+void cxipi_registry_remove(struct cxipi_registry *reg,
+			   const struct cxipi_resv *resv);
+/* The reservation owning @virq, or NULL.  Safe against concurrent writers. */
+struct cxipi_resv *cxipi_registry_lookup(const struct cxipi_registry *reg,
+					 unsigned int virq);
+
+/* ---- hwirq pool of a provider domain ------------------------------------ */
+
+struct cxipi_hwirq_pool;
+
+/* OWNERSHIP: the caller owns the pool until cxipi_hwirq_pool_destroy(). */
+struct cxipi_hwirq_pool *cxipi_hwirq_pool_create(const struct cxipi_env *env,
+						 unsigned int capacity);
+void cxipi_hwirq_pool_destroy(const struct cxipi_env *env,
+			      struct cxipi_hwirq_pool *pool);
+/*
+ * Claim @count contiguous hwirqs; the first one is stored in @first.
+ * Returns 0, -CXIPI_EINVAL for a zero count, or -CXIPI_ENOSPC.  Callers
+ * serialize claims and releases.
+ */
+int cxipi_hwirq_pool_claim(struct cxipi_hwirq_pool *pool, unsigned int count,
+			   unsigned int *first);
+/* Release hwirqs one range at a time; releasing a free hwirq is -EINVAL. */
+int cxipi_hwirq_pool_release(struct cxipi_hwirq_pool *pool,
+			     unsigned int first, unsigned int count);
+unsigned int cxipi_hwirq_pool_free_count(const struct cxipi_hwirq_pool *pool);
+unsigned int cxipi_hwirq_pool_capacity(const struct cxipi_hwirq_pool *pool);
+
+/* ---- doorbell banks: per-CPU pending hwirq bits -------------------------- */
+
+struct cxipi_doorbells;
+
+enum cxipi_raise {
+	CXIPI_RAISE_COALESCED = 0, /* already pending: nothing new to deliver */
+	CXIPI_RAISE_QUEUED = 1, /* pending now; a kick is already under way */
+	CXIPI_RAISE_KICK = 2, /* pending now; the caller must kick the CPU */
+};
+
+/*
+ * OWNERSHIP: the caller owns the banks until cxipi_doorbells_destroy().
+ */
+struct cxipi_doorbells *cxipi_doorbells_create(const struct cxipi_env *env,
+					       unsigned int nr_cpus,
+					       unsigned int nr_hwirqs);
+void cxipi_doorbells_destroy(const struct cxipi_env *env,
+			     struct cxipi_doorbells *bells);
+
+/*
+ * Set doorbell @hwirq of @cpu.  Lock-free, callable from any context; the
+ * set is a full barrier.  Out-of-range arguments return -CXIPI_EINVAL.
+ */
+int cxipi_doorbells_raise(struct cxipi_doorbells *bells, unsigned int cpu,
+			  unsigned int hwirq);
+
+/*
+ * On @cpu, take every pending doorbell and call @deliver(ctx, hwirq) for
+ * each, lowest hwirq first; the kick is re-armed first, so a raise that
+ * races with the drain either is delivered now or asks for a new kick.
+ * Returns how many were delivered.
+ * OWNERSHIP: @ctx is passed through untouched.
+ */
+unsigned int cxipi_doorbells_drain(struct cxipi_doorbells *bells,
+				   unsigned int cpu,
+				   void (*deliver)(void *ctx,
+						   unsigned int hwirq),
+				   void *ctx);
+
+/* Whether doorbell @hwirq of @cpu is pending (for tests and sysfs). */
+bool cxipi_doorbells_pending(const struct cxipi_doorbells *bells,
+			     unsigned int cpu, unsigned int hwirq);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CXIPI_CORE_H */

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+// Explicit, fallible allocation through the environment the shim hands in.
+// There is no global operator new in the core: every object is built in
+// memory that cxipi_env::zalloc returned, and a NULL there is a Result error.
+#pragma once
+
+#include <cxipi/core.h>
+
+#include "result.hpp"
+
+namespace cxipi {
+
+struct Placement {};
+
+} // namespace cxipi
+
+// A placement form of our own, so that no <new> is needed and none collides.
+inline void *operator new(size_t, void *where, cxipi::Placement) noexcept
+{
+	return where;
+}
+
+namespace cxipi {
+
+// Bytes for a T followed by @extra bytes of trailing storage, or 0 when the
+// sum overflows.
+template <typename T> constexpr size_t bytes_with_tail(size_t extra)
+{
+	size_t total = 0;
+	if (__builtin_add_overflow(sizeof(T), extra, &total))
+		return 0;
+	return total;
+}
+
+// Build a T in zeroed memory with @extra trailing bytes.  T's constructor
+// must not fail; anything fallible happens after construction.
+template <typename T>
+Result<T *> create_with_tail(const cxipi_env &env, size_t extra)
+{
+	const size_t bytes = bytes_with_tail<T>(extra);
+	if (bytes == 0)
+		return Errc::no_memory;
+	void *memory = env.zalloc(bytes);
+	if (!memory)
+		return Errc::no_memory;
+	return new (memory, Placement{}) T();
+}
+
+// Objects made by create_with_tail are trivially destructible by design.
+template <typename T> void destroy(const cxipi_env &env, T *object)
+{
+	static_assert(__has_trivial_destructor(T),
+		      "core objects own no resources beyond their memory");
+	env.free(object);
+}
+
+// Pointer to the trailing storage of an object from create_with_tail.
+template <typename Tail, typename T> Tail *tail_of(T *object)
+{
+	return reinterpret_cast<Tail *>(object + 1);
+}
+
+template <typename Tail, typename T> const Tail *tail_of(const T *object)
+{
+	return reinterpret_cast<const Tail *>(object + 1);
+}
+
+// n * size without overflow, or 0.
+constexpr size_t array_bytes(size_t n, size_t size)
+{
+	size_t total = 0;
+	if (__builtin_mul_overflow(n, size, &total))
+		return 0;
+	return total;
+}
+
+} // namespace cxipi

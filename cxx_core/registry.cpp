@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+// virq -> reservation, for any IPI domain, looked up without a lock.
+//
+// A two-level radix table: a fixed directory of leaf pointers, leaves of
+// kLeafSize reservation pointers made on first use and kept until the
+// registry goes.  Readers use acquire loads; writers (serialized by the
+// caller) publish with release stores, so a reader sees either nothing or a
+// fully built reservation.  Freeing a removed reservation is the caller's
+// business after a grace period.
+#include <cxipi/core.h>
+
+#include "memory.hpp"
+#include "reservation.hpp"
+
+namespace cxipi {
+namespace {
+
+constexpr unsigned kLeafShift = 8;
+constexpr unsigned kLeafSize = 1U << kLeafShift;
+// Upstream's largest irq number space (x86, NR_CPUS=8192) is below 2^20.
+constexpr unsigned kMaxVirq = 1U << 20;
+constexpr unsigned kDirectorySize = kMaxVirq >> kLeafShift;
+
+struct Leaf {
+	Reservation *slot[kLeafSize];
+};
+
+template <typename T> T *load_acquire(T *const *where)
+{
+	return __atomic_load_n(where, __ATOMIC_ACQUIRE);
+}
+
+template <typename T> void store_release(T **where, T *value)
+{
+	__atomic_store_n(where, value, __ATOMIC_RELEASE);
+}
+
+} // namespace
+
+class Registry {
+public:
+	static Result<Registry *> create(const cxipi_env &env)
+	{
+		return create_with_tail<Registry>(env, 0);
+	}
+
+	void destroy(const cxipi_env &env)
+	{
+		for (Leaf *leaf : directory_)
+			env.free(leaf);
+		cxipi::destroy(env, this);
+	}
+
+	Status insert(const cxipi_env &env, Reservation *resv)
+	{
+		const BitsView targets = resv->targets();
+		// Make every leaf and check every slot before publishing any,
+		// so a failure leaves the table as it was.
+		for (unsigned cpu = targets.first(); cpu < targets.size();
+		     cpu = targets.next_set(cpu + 1)) {
+			const unsigned virq = resv->virq_of(cpu);
+			if (virq >= kMaxVirq)
+				return Errc::out_of_range;
+			CXIPI_TRY(make_leaf(env, virq));
+			if (*slot(virq))
+				return Errc::busy;
+			if (resv->kind() == Kind::single)
+				break;
+		}
+		for_each_virq(resv, [&](unsigned virq) {
+			store_release(slot(virq), resv);
+		});
+		return Status();
+	}
+
+	void remove(const Reservation *resv)
+	{
+		for_each_virq(resv, [&](unsigned virq) {
+			if (virq < kMaxVirq && leaf_of(virq) && *slot(virq) == resv)
+				store_release<Reservation>(slot(virq), nullptr);
+		});
+	}
+
+	Reservation *lookup(unsigned virq) const
+	{
+		if (virq >= kMaxVirq)
+			return nullptr;
+		const Leaf *leaf = load_acquire(&directory_[virq >> kLeafShift]);
+		if (!leaf)
+			return nullptr;
+		return load_acquire(&leaf->slot[virq & (kLeafSize - 1)]);
+	}
+
+private:
+	template <typename Fn>
+	static void for_each_virq(const Reservation *resv, Fn &&fn)
+	{
+		if (resv->kind() == Kind::single) {
+			fn(resv->base());
+			return;
+		}
+		const BitsView targets = resv->targets();
+		for (unsigned cpu = targets.first(); cpu < targets.size();
+		     cpu = targets.next_set(cpu + 1))
+			fn(resv->virq_of(cpu));
+	}
+
+	Leaf *leaf_of(unsigned virq) const
+	{
+		return directory_[virq >> kLeafShift];
+	}
+
+	Reservation **slot(unsigned virq)
+	{
+		return &leaf_of(virq)->slot[virq & (kLeafSize - 1)];
+	}
+
+	Status make_leaf(const cxipi_env &env, unsigned virq)
+	{
+		if (leaf_of(virq))
+			return Status();
+		Leaf *leaf = static_cast<Leaf *>(env.zalloc(sizeof(Leaf)));
+		if (!leaf)
+			return Errc::no_memory;
+		store_release(&directory_[virq >> kLeafShift], leaf);
+		return Status();
+	}
+
+	Leaf *directory_[kDirectorySize] = {};
+};
+
+} // namespace cxipi
+
+using cxipi::Registry;
+
+namespace {
+
+Registry *from_handle(cxipi_registry *reg)
+{
+	return reinterpret_cast<Registry *>(reg);
+}
+
+const Registry *from_handle(const cxipi_registry *reg)
+{
+	return reinterpret_cast<const Registry *>(reg);
+}
+
+} // namespace
+
+extern "C" {
+
+struct cxipi_registry *cxipi_registry_create(const struct cxipi_env *env)
+{
+	auto made = Registry::create(*env);
+	return made.ok() ? reinterpret_cast<cxipi_registry *>(made.value()) :
+			   nullptr;
+}
+
+void cxipi_registry_destroy(const struct cxipi_env *env,
+			    struct cxipi_registry *reg)
+{
+	if (reg)
+		from_handle(reg)->destroy(*env);
+}
+
+int cxipi_registry_insert(const struct cxipi_env *env,
+			  struct cxipi_registry *reg, struct cxipi_resv *resv)
+{
+	return from_handle(reg)->insert(*env, from_handle(resv)).to_errno();
+}
+
+void cxipi_registry_remove(struct cxipi_registry *reg,
+			   const struct cxipi_resv *resv)
+{
+	from_handle(reg)->remove(from_handle(resv));
+}
+
+struct cxipi_resv *cxipi_registry_lookup(const struct cxipi_registry *reg,
+					 unsigned int virq)
+{
+	return to_handle(from_handle(reg)->lookup(virq));
+}
+
+} // extern "C"

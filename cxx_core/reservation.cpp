@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "reservation.hpp"
+
+namespace cxipi {
+
+enum cxipi_reserve_check check_reservation(Kind kind, BitsView dest,
+					   BitsView possible,
+					   cxipi_reserve_plan &plan)
+{
+	if (!dest.subset_of(possible))
+		return CXIPI_RESERVE_NOT_POSSIBLE;
+	const unsigned weight = dest.weight();
+	if (weight == 0)
+		return CXIPI_RESERVE_EMPTY;
+	if (kind == Kind::per_cpu && dest.has_hole())
+		return CXIPI_RESERVE_HOLE;
+
+	plan.weight = weight;
+	plan.offset = dest.first();
+	plan.nr_virqs = kind == Kind::per_cpu ? weight : 1;
+	return CXIPI_RESERVE_OK;
+}
+
+Result<Reservation *> Reservation::create(const cxipi_env &env, Kind kind,
+					  unsigned base_virq, BitsView dest)
+{
+	cxipi_reserve_plan plan{};
+	if (base_virq == 0 ||
+	    check_reservation(kind, dest, dest, plan) != CXIPI_RESERVE_OK)
+		return Errc::invalid;
+	// The last virq must not wrap around.
+	if (base_virq + plan.nr_virqs < base_virq)
+		return Errc::out_of_range;
+
+	auto made = create_with_tail<Reservation>(
+		env, array_bytes(dest.word_count(), sizeof(Word)));
+	CXIPI_TRY(made);
+	Reservation *resv = made.value();
+	resv->kind_ = kind;
+	resv->base_ = base_virq;
+	resv->nr_virqs_ = plan.nr_virqs;
+	resv->offset_ = plan.offset;
+	resv->nbits_ = dest.size();
+	BitsSpan(resv->words(), dest.size()).copy_from(dest);
+	return resv;
+}
+
+} // namespace cxipi
+
+using cxipi::BitsView;
+using cxipi::Kind;
+using cxipi::Reservation;
+
+extern "C" {
+
+enum cxipi_reserve_check cxipi_reserve_check(enum cxipi_domain_kind kind,
+					     const unsigned long *dest,
+					     const unsigned long *possible,
+					     unsigned int nbits,
+					     struct cxipi_reserve_plan *plan)
+{
+	return cxipi::check_reservation(static_cast<Kind>(kind),
+					BitsView(dest, nbits),
+					BitsView(possible, nbits), *plan);
+}
+
+struct cxipi_resv *cxipi_resv_create(const struct cxipi_env *env,
+				     enum cxipi_domain_kind kind,
+				     unsigned int base_virq,
+				     const unsigned long *dest,
+				     unsigned int nbits)
+{
+	auto made = Reservation::create(*env, static_cast<Kind>(kind),
+					base_virq, BitsView(dest, nbits));
+	return made.ok() ? to_handle(made.value()) : nullptr;
+}
+
+void cxipi_resv_free(const struct cxipi_env *env, struct cxipi_resv *resv)
+{
+	if (resv)
+		cxipi::destroy(*env, from_handle(resv));
+}
+
+unsigned int cxipi_resv_base(const struct cxipi_resv *resv)
+{
+	return from_handle(resv)->base();
+}
+
+unsigned int cxipi_resv_nr_virqs(const struct cxipi_resv *resv)
+{
+	return from_handle(resv)->nr_virqs();
+}
+
+const unsigned long *cxipi_resv_targets(const struct cxipi_resv *resv)
+{
+	return from_handle(resv)->target_words();
+}
+
+unsigned int cxipi_resv_virq_of(const struct cxipi_resv *resv,
+				unsigned int cpu)
+{
+	return from_handle(resv)->virq_of(cpu);
+}
+
+int cxipi_resv_check_mask(const struct cxipi_resv *resv,
+			  const unsigned long *mask)
+{
+	const Reservation *r = from_handle(resv);
+	return r->covers(BitsView(mask, r->targets().size())) ?
+		       0 :
+		       -CXIPI_EINVAL;
+}
+
+} // extern "C"

@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Fail the build when a C++ core object needs what a module cannot give it:
+# static constructors/destructors (the kernel never runs .init_array in a
+# module) or a symbol that is neither a kernel export nor defined in the
+# module itself (a libgcc or libstdc++ helper, say).
+#
+# usage: check-core-objects.sh KDIR MODULE.ko CORE.o...
+set -euo pipefail
+kdir=$1 module=$2
+shift 2
+
+fail=0
+for obj in "$@"; do
+	sections=$(readelf -SW "$obj" | grep -oE '\.(init_array|fini_array|ctors|dtors)[^ ]*' || true)
+	if [ -n "$sections" ]; then
+		echo "$obj: static constructors or destructors: $sections" >&2
+		fail=1
+	fi
+done
+
+# What the module leaves undefined must all be kernel exports.
+exports=$(mktemp)
+trap 'rm -f "$exports"' EXIT
+awk '{print $2}' "$kdir/Module.symvers" | sort -u >"$exports"
+missing=$(nm -u "$module" | awk '{print $2}' | sort -u | comm -23 - "$exports")
+if [ -n "$missing" ]; then
+	echo "$module: symbols that are not kernel exports:" >&2
+	echo "$missing" | sed 's/^/  /' >&2
+	fail=1
+fi
+exit $fail

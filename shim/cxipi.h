@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces between the files of the cxipi shim.  The IPI logic
+ * lives in the C++ core (cxx_core/include/cxipi/core.h); this header only
+ * joins the kernel-facing pieces.
+ */
+#ifndef CXIPI_SHIM_H
+#define CXIPI_SHIM_H
+
+#include <linux/cpumask.h>
+#include <linux/irqdomain.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
+#include <linux/irq_work.h>
+
+#include <cxipi/core.h>
+
+extern const struct cxipi_env cxipi_env;
+
+struct cxipi_domain;
+
+/**
+ * struct cxipi_kick - what wakes one CPU to drain its doorbells
+ * @csd: cross-CPU call used when another CPU rings
+ * @self: self-IPI used when the CPU rings itself, so that delivery still
+ *	  happens in hard-irq context
+ * @dom: the provider domain whose bank the kick drains
+ */
+struct cxipi_kick {
+	call_single_data_t csd;
+	struct irq_work self;
+	struct cxipi_domain *dom;
+};
+
+/**
+ * struct cxipi_domain - one IPI provider domain of cxipi
+ * @name: the domain's name and its fwnode's name
+ * @kind: PER_CPU or SINGLE
+ * @fwnode: named fwnode the domain is found by
+ * @domain: the irq_domain
+ * @pool: hwirq allocator, serialized by the irqdomain core's mutex
+ * @bells: per-CPU doorbell banks
+ * @kicks: per target CPU, the means to wake it
+ */
+struct cxipi_domain {
+	const char *name;
+	enum cxipi_domain_kind kind;
+	struct fwnode_handle *fwnode;
+	struct irq_domain *domain;
+	struct cxipi_hwirq_pool *pool;
+	struct cxipi_doorbells *bells;
+	struct cxipi_kick __percpu *kicks;
+};
+
+/* domain.c */
+struct cxipi_domain *cxipi_domain_create(const char *name,
+					 enum cxipi_domain_kind kind,
+					 unsigned int nr_hwirqs);
+void cxipi_domain_destroy(struct cxipi_domain *dom);
+
+/* delivery.c */
+int cxipi_delivery_init(struct cxipi_domain *dom);
+void cxipi_delivery_exit(struct cxipi_domain *dom);
+void cxipi_ring(struct cxipi_domain *dom, unsigned int cpu,
+		irq_hw_number_t hwirq);
+
+/* ipi.c */
+int cxipi_ipi_init(void);
+void cxipi_ipi_exit(void);
+int cxipi_irq_reserve_ipi(struct irq_domain *domain,
+			  const struct cpumask *dest);
+int cxipi_irq_destroy_ipi(unsigned int irq, const struct cpumask *dest);
+irq_hw_number_t cxipi_ipi_get_hwirq(unsigned int irq, unsigned int cpu);
+int cxipi_ipi_send_single(unsigned int virq, unsigned int cpu);
+
+/* sysfs.c */
+int cxipi_sysfs_init(struct cxipi_domain *dom);
+void cxipi_sysfs_exit(void);
+
+#endif /* CXIPI_SHIM_H */
