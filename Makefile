@@ -19,7 +19,7 @@ KCC := $(shell sed -n 's/^CONFIG_CC_VERSION_TEXT="\?\([^ ]*\) .*/\1/p' \
 	$(KDIR)/include/config/auto.conf 2>/dev/null)
 KMAKE = $(MAKE) -C $(KDIR) M=$(top) $(if $(KCC),CC=$(KCC))
 
-.PHONY: all module deps check run host-test vm-test clean
+.PHONY: all module deps check run lint host-test vm-test clean
 
 all: module
 
@@ -33,16 +33,22 @@ deps:
 	scripts/deps.sh
 
 host-test:
-	$(MAKE) -C cxx_core/tests run
+	@set -o pipefail; $(MAKE) --no-print-directory -s -C cxx_core/tests run | scripts/gtest-tap.sh
+
+lint: module
+	scripts/lint.sh $(KDIR) $(KCC)
 
 vm-test: module
 	scripts/vm/check.sh
 
+# Every step runs, so that one failure does not hide another; the summary
+# counts every TAP line of the log and fails the target on any failure.
 check: deps
-	@set -o pipefail; mkdir -p $(out); \
-	{ $(MAKE) --no-print-directory module && \
-	  $(MAKE) --no-print-directory host-test && \
-	  scripts/vm/check.sh; } 2>&1 | tee $(out)/check.log; rc=$$?; \
+	@mkdir -p $(out); set -o pipefail; rc=0; \
+	for step in module lint host-test vm-test; do \
+		echo "# make $$step"; \
+		$(MAKE) --no-print-directory $$step || { rc=1; echo "not ok - make $$step failed"; }; \
+	done 2>&1 | tee $(out)/check.log || rc=1; \
 	scripts/tap-count.sh $(out)/check.log || rc=1; exit $$rc
 
 run: deps module

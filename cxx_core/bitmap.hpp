@@ -4,7 +4,8 @@
 // from any source compares correctly.
 #pragma once
 
-namespace cxipi {
+namespace cxipi
+{
 
 using Word = unsigned long;
 inline constexpr unsigned kWordBits = sizeof(Word) * 8;
@@ -16,7 +17,7 @@ constexpr unsigned words_for(unsigned nbits)
 
 constexpr Word bit_of(unsigned bit)
 {
-	return Word{1} << (bit % kWordBits);
+	return Word{ 1 } << (bit % kWordBits);
 }
 
 // Population count without libgcc: __builtin_popcountl becomes a call to
@@ -37,10 +38,11 @@ constexpr unsigned lowest_bit(Word w)
 }
 
 // A read-only view of a bitmap that someone else owns.
-class BitsView {
+class BitsView
+{
 public:
 	constexpr BitsView(const Word *words, unsigned nbits)
-		: words_(words), nbits_(nbits)
+	    : words_(words), nbits_(nbits)
 	{
 	}
 
@@ -52,7 +54,7 @@ public:
 	{
 		Word w = words_[i];
 		if (i + 1 == word_count() && nbits_ % kWordBits != 0)
-			w &= (Word{1} << (nbits_ % kWordBits)) - 1;
+			w &= (Word{ 1 } << (nbits_ % kWordBits)) - 1;
 		return w;
 	}
 
@@ -80,13 +82,13 @@ public:
 	// First set bit at or after @from, or size() when there is none.
 	constexpr unsigned next_set(unsigned from) const
 	{
-		return scan(from, Word{0});
+		return scan(from, Word{ 0 });
 	}
 
 	// First clear bit at or after @from, or size() when there is none.
 	constexpr unsigned next_clear(unsigned from) const
 	{
-		return scan(from, ~Word{0});
+		return scan(from, ~Word{ 0 });
 	}
 
 	constexpr unsigned first() const { return next_set(0); }
@@ -118,10 +120,12 @@ private:
 		if (from >= nbits_)
 			return nbits_;
 		unsigned i = from / kWordBits;
-		Word w = (words_[i] ^ flip) & (~Word{0} << (from % kWordBits));
+		Word w = (words_[i] ^ flip) &
+			 (~Word{ 0 } << (from % kWordBits));
 		while (true) {
 			if (w) {
-				const unsigned bit = i * kWordBits + lowest_bit(w);
+				const unsigned bit =
+					i * kWordBits + lowest_bit(w);
 				return bit < nbits_ ? bit : nbits_;
 			}
 			if (++i >= word_count())
@@ -135,14 +139,18 @@ private:
 };
 
 // A writable view; same layout.
-class BitsSpan : public BitsView {
+class BitsSpan : public BitsView
+{
 public:
 	constexpr BitsSpan(Word *words, unsigned nbits)
-		: BitsView(words, nbits), mutable_(words)
+	    : BitsView(words, nbits), mutable_(words)
 	{
 	}
 
-	constexpr void set(unsigned bit) { mutable_[bit / kWordBits] |= bit_of(bit); }
+	constexpr void set(unsigned bit)
+	{
+		mutable_[bit / kWordBits] |= bit_of(bit);
+	}
 	constexpr void clear(unsigned bit)
 	{
 		mutable_[bit / kWordBits] &= ~bit_of(bit);

@@ -16,8 +16,10 @@
 #include "bitmap.hpp"
 #include "memory.hpp"
 
-namespace cxipi {
-namespace {
+namespace cxipi
+{
+namespace
+{
 
 // A bank starts on its own cache line so that CPUs do not share lines.
 constexpr unsigned kLineWords = 64 / sizeof(Word);
@@ -29,7 +31,8 @@ constexpr unsigned round_up(unsigned n, unsigned to)
 
 } // namespace
 
-class Doorbells {
+class Doorbells
+{
 public:
 	static Result<Doorbells *> create(const cxipi_env &env,
 					  unsigned nr_cpus, unsigned nr_hwirqs)
@@ -61,21 +64,23 @@ public:
 		Word *word = &pending(bank)[hwirq / kWordBits];
 		if (__atomic_fetch_or(word, bit, __ATOMIC_SEQ_CST) & bit)
 			return CXIPI_RAISE_COALESCED;
-		if (__atomic_exchange_n(armed(bank), Word{1}, __ATOMIC_SEQ_CST))
+		if (__atomic_exchange_n(armed(bank), Word{ 1 },
+					__ATOMIC_SEQ_CST))
 			return CXIPI_RAISE_QUEUED;
 		return CXIPI_RAISE_KICK;
 	}
 
-	template <typename Deliver> unsigned drain(unsigned cpu, Deliver &&deliver)
+	template <typename Deliver>
+	unsigned drain(unsigned cpu, Deliver &&deliver)
 	{
 		if (cpu >= nr_cpus_)
 			return 0;
 		Word *bank = bank_of(cpu);
 		unsigned delivered = 0;
-		__atomic_exchange_n(armed(bank), Word{0}, __ATOMIC_SEQ_CST);
+		__atomic_exchange_n(armed(bank), Word{ 0 }, __ATOMIC_SEQ_CST);
 		for (unsigned i = 0; i < words_for(nr_hwirqs_); i++) {
-			Word taken = __atomic_exchange_n(&pending(bank)[i], Word{0},
-							 __ATOMIC_SEQ_CST);
+			Word taken = __atomic_exchange_n(
+				&pending(bank)[i], Word{ 0 }, __ATOMIC_SEQ_CST);
 			while (taken) {
 				const unsigned bit = lowest_bit(taken);
 				taken &= taken - 1;
@@ -90,8 +95,7 @@ public:
 	{
 		if (cpu >= nr_cpus_ || hwirq >= nr_hwirqs_)
 			return false;
-		const Word *word =
-			&pending(bank_of(cpu))[hwirq / kWordBits];
+		const Word *word = &pending(bank_of(cpu))[hwirq / kWordBits];
 		return __atomic_load_n(word, __ATOMIC_RELAXED) & bit_of(hwirq);
 	}
 
@@ -100,7 +104,8 @@ private:
 	{
 		const Word *tail = tail_of<Word>(this);
 		const auto address = reinterpret_cast<__UINTPTR_TYPE__>(tail);
-		const auto aligned = (address + 63) & ~static_cast<__UINTPTR_TYPE__>(63);
+		const auto aligned = (address + 63) &
+				     ~static_cast<__UINTPTR_TYPE__>(63);
 		return reinterpret_cast<Word *>(aligned);
 	}
 	Word *bank_of(unsigned cpu) const
@@ -120,7 +125,8 @@ private:
 
 using cxipi::Doorbells;
 
-namespace {
+namespace
+{
 
 Doorbells *from_handle(cxipi_doorbells *bells)
 {
@@ -159,14 +165,13 @@ int cxipi_doorbells_raise(struct cxipi_doorbells *bells, unsigned int cpu,
 	return raised.ok() ? raised.value() : raised.status().to_errno();
 }
 
-unsigned int cxipi_doorbells_drain(struct cxipi_doorbells *bells,
-				   unsigned int cpu,
-				   void (*deliver)(void *ctx,
-						   unsigned int hwirq),
-				   void *ctx)
+unsigned int
+cxipi_doorbells_drain(struct cxipi_doorbells *bells, unsigned int cpu,
+		      void (*deliver)(void *ctx, unsigned int hwirq), void *ctx)
 {
-	return from_handle(bells)->drain(
-		cpu, [&](unsigned hwirq) { deliver(ctx, hwirq); });
+	return from_handle(bells)->drain(cpu, [&](unsigned hwirq) {
+		deliver(ctx, hwirq);
+	});
 }
 
 bool cxipi_doorbells_pending(const struct cxipi_doorbells *bells,

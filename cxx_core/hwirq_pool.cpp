@@ -6,9 +6,11 @@
 #include "bitmap.hpp"
 #include "memory.hpp"
 
-namespace cxipi {
+namespace cxipi
+{
 
-class HwirqPool {
+class HwirqPool
+{
 public:
 	static Result<HwirqPool *> create(const cxipi_env &env,
 					  unsigned capacity)
@@ -34,7 +36,8 @@ public:
 		while (start < capacity_) {
 			const unsigned end = used.next_set(start);
 			if (end - start >= count) {
-				BitsSpan(words(), capacity_).set_range(start, count);
+				BitsSpan(words(), capacity_)
+					.set_range(start, count);
 				free_ -= count;
 				return start;
 			}
@@ -73,7 +76,8 @@ private:
 
 using cxipi::HwirqPool;
 
-namespace {
+namespace
+{
 
 HwirqPool *from_handle(cxipi_hwirq_pool *pool)
 {
@@ -114,8 +118,8 @@ int cxipi_hwirq_pool_claim(struct cxipi_hwirq_pool *pool, unsigned int count,
 	return 0;
 }
 
-int cxipi_hwirq_pool_release(struct cxipi_hwirq_pool *pool,
-			     unsigned int first, unsigned int count)
+int cxipi_hwirq_pool_release(struct cxipi_hwirq_pool *pool, unsigned int first,
+			     unsigned int count)
 {
 	return from_handle(pool)->release(first, count).to_errno();
 }

@@ -8,9 +8,11 @@
 
 #include "result.hpp"
 
-namespace cxipi {
+namespace cxipi
+{
 
-struct Placement {};
+struct Placement {
+};
 
 } // namespace cxipi
 
@@ -20,14 +22,21 @@ inline void *operator new(size_t, void *where, cxipi::Placement) noexcept
 	return where;
 }
 
-namespace cxipi {
+namespace cxipi
+{
+
+// Trailing storage starts here, aligned for any scalar it may hold.
+template <typename T>
+inline constexpr size_t kTailOffset = (sizeof(T) + alignof(long double) - 1) /
+				      alignof(long double) *
+				      alignof(long double);
 
 // Bytes for a T followed by @extra bytes of trailing storage, or 0 when the
 // sum overflows.
 template <typename T> constexpr size_t bytes_with_tail(size_t extra)
 {
 	size_t total = 0;
-	if (__builtin_add_overflow(sizeof(T), extra, &total))
+	if (__builtin_add_overflow(kTailOffset<T>, extra, &total))
 		return 0;
 	return total;
 }
@@ -49,20 +58,25 @@ Result<T *> create_with_tail(const cxipi_env &env, size_t extra)
 // Objects made by create_with_tail are trivially destructible by design.
 template <typename T> void destroy(const cxipi_env &env, T *object)
 {
-	static_assert(__has_trivial_destructor(T),
-		      "core objects own no resources beyond their memory");
+	static_assert(__has_trivial_destructor(T), "core objects own no "
+						   "resources beyond their "
+						   "memory");
 	env.free(object);
 }
 
 // Pointer to the trailing storage of an object from create_with_tail.
 template <typename Tail, typename T> Tail *tail_of(T *object)
 {
-	return reinterpret_cast<Tail *>(object + 1);
+	static_assert(kTailOffset<T> % alignof(Tail) == 0);
+	return reinterpret_cast<Tail *>(reinterpret_cast<char *>(object) +
+					kTailOffset<T>);
 }
 
 template <typename Tail, typename T> const Tail *tail_of(const T *object)
 {
-	return reinterpret_cast<const Tail *>(object + 1);
+	static_assert(kTailOffset<T> % alignof(Tail) == 0);
+	return reinterpret_cast<const Tail *>(
+		reinterpret_cast<const char *>(object) + kTailOffset<T>);
 }
 
 // n * size without overflow, or 0.

@@ -12,8 +12,10 @@
 #include "memory.hpp"
 #include "reservation.hpp"
 
-namespace cxipi {
-namespace {
+namespace cxipi
+{
+namespace
+{
 
 constexpr unsigned kLeafShift = 8;
 constexpr unsigned kLeafSize = 1U << kLeafShift;
@@ -37,7 +39,8 @@ template <typename T> void store_release(T **where, T *value)
 
 } // namespace
 
-class Registry {
+class Registry
+{
 public:
 	static Result<Registry *> create(const cxipi_env &env)
 	{
@@ -76,7 +79,8 @@ public:
 	void remove(const Reservation *resv)
 	{
 		for_each_virq(resv, [&](unsigned virq) {
-			if (virq < kMaxVirq && leaf_of(virq) && *slot(virq) == resv)
+			if (virq < kMaxVirq && leaf_of(virq) &&
+			    *slot(virq) == resv)
 				store_release<Reservation>(slot(virq), nullptr);
 		});
 	}
@@ -85,7 +89,8 @@ public:
 	{
 		if (virq >= kMaxVirq)
 			return nullptr;
-		const Leaf *leaf = load_acquire(&directory_[virq >> kLeafShift]);
+		const Leaf *leaf =
+			load_acquire(&directory_[virq >> kLeafShift]);
 		if (!leaf)
 			return nullptr;
 		return load_acquire(&leaf->slot[virq & (kLeafSize - 1)]);
@@ -133,7 +138,8 @@ private:
 
 using cxipi::Registry;
 
-namespace {
+namespace
+{
 
 Registry *from_handle(cxipi_registry *reg)
 {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "reservation.hpp"
 
-namespace cxipi {
+namespace cxipi
+{
 
 enum cxipi_reserve_check check_reservation(Kind kind, BitsView dest,
 					   BitsView possible,
@@ -25,11 +26,13 @@ Result<Reservation *> Reservation::create(const cxipi_env &env, Kind kind,
 					  unsigned base_virq, BitsView dest)
 {
 	cxipi_reserve_plan plan{};
+	if (kind != Kind::per_cpu && kind != Kind::single)
+		return Errc::invalid;
 	if (base_virq == 0 ||
 	    check_reservation(kind, dest, dest, plan) != CXIPI_RESERVE_OK)
 		return Errc::invalid;
-	// The last virq must not wrap around.
-	if (base_virq + plan.nr_virqs < base_virq)
+	unsigned last_virq = 0;
+	if (__builtin_add_overflow(base_virq, plan.nr_virqs - 1, &last_virq))
 		return Errc::out_of_range;
 
 	auto made = create_with_tail<Reservation>(
@@ -96,8 +99,7 @@ const unsigned long *cxipi_resv_targets(const struct cxipi_resv *resv)
 	return from_handle(resv)->target_words();
 }
 
-unsigned int cxipi_resv_virq_of(const struct cxipi_resv *resv,
-				unsigned int cpu)
+unsigned int cxipi_resv_virq_of(const struct cxipi_resv *resv, unsigned int cpu)
 {
 	return from_handle(resv)->virq_of(cpu);
 }
@@ -106,9 +108,8 @@ int cxipi_resv_check_mask(const struct cxipi_resv *resv,
 			  const unsigned long *mask)
 {
 	const Reservation *r = from_handle(resv);
-	return r->covers(BitsView(mask, r->targets().size())) ?
-		       0 :
-		       -CXIPI_EINVAL;
+	return r->covers(BitsView(mask, r->targets().size())) ? 0 :
+								-CXIPI_EINVAL;
 }
 
 } // extern "C"

@@ -7,7 +7,8 @@
 #include "bitmap.hpp"
 #include "memory.hpp"
 
-namespace cxipi {
+namespace cxipi
+{
 
 enum class Kind { per_cpu = CXIPI_KIND_PER_CPU, single = CXIPI_KIND_SINGLE };
 
@@ -17,7 +18,8 @@ enum cxipi_reserve_check check_reservation(Kind kind, BitsView dest,
 					   BitsView possible,
 					   cxipi_reserve_plan &plan);
 
-class Reservation {
+class Reservation
+{
 public:
 	static Result<Reservation *> create(const cxipi_env &env, Kind kind,
 					    unsigned base_virq, BitsView dest);
@@ -39,10 +41,7 @@ public:
 
 	// Every CPU of @mask is a target: one pass over the words, no
 	// early read past the shorter of the two masks.
-	bool covers(BitsView mask) const
-	{
-		return mask.subset_of(targets());
-	}
+	bool covers(BitsView mask) const { return mask.subset_of(targets()); }
 
 private:
 	const Word *words() const { return tail_of<Word>(this); }

@@ -5,7 +5,8 @@
 
 #include <cxipi/core.h>
 
-namespace cxipi {
+namespace cxipi
+{
 
 enum class Errc : int {
 	none = 0,
@@ -16,7 +17,8 @@ enum class Errc : int {
 	out_of_range = CXIPI_ERANGE,
 };
 
-class [[nodiscard]] Status {
+class [[nodiscard]] Status
+{
 public:
 	constexpr Status() = default;
 	constexpr Status(Errc error) : error_(error) {}
@@ -31,7 +33,8 @@ private:
 
 // A value or the reason there is none.  T must be default-constructible and
 // trivially copyable (handles, indices): the core has no heavier values.
-template <typename T> class [[nodiscard]] Result {
+template <typename T> class [[nodiscard]] Result
+{
 public:
 	constexpr Result(T value) : value_(value) {}
 	constexpr Result(Errc error) : error_(error) {}
@@ -49,9 +52,9 @@ private:
 } // namespace cxipi
 
 // Propagate a failed Status or Result out of the enclosing function.
-#define CXIPI_TRY(expr)                                                      \
-	do {                                                                 \
-		auto cxipi_try_result_ = (expr);                             \
-		if (!cxipi_try_result_.ok())                                 \
-			return cxipi_try_result_.error();                    \
+#define CXIPI_TRY(expr)                                                        \
+	do {                                                                   \
+		auto cxipi_try_result_ = (expr);                               \
+		if (!cxipi_try_result_.ok())                                   \
+			return cxipi_try_result_.error();                      \
 	} while (0)

@@ -110,6 +110,7 @@ void cxipi_delivery_exit(struct cxipi_domain *dom)
 		struct cxipi_kick *kick = per_cpu_ptr(dom->kicks, cpu);
 
 		irq_work_sync(&kick->self);
+		/* Acquire pairs with the release in csd_unlock(). */
 		while (smp_load_acquire(&kick->csd.node.u_flags) &
 		       CSD_FLAG_LOCK)
 			cpu_relax();

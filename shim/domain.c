@@ -13,9 +13,7 @@
 
 #include "cxipi.h"
 
-static void cxipi_chip_noop(struct irq_data *d)
-{
-}
+static void cxipi_chip_noop(struct irq_data *d) {}
 
 static void cxipi_chip_send_single(struct irq_data *d, unsigned int cpu)
 {
@@ -45,7 +43,7 @@ static int cxipi_domain_alloc(struct irq_domain *d, unsigned int virq,
 
 	for (i = 0; i < nr_irqs; i++)
 		irq_domain_set_info(d, virq + i, first + i, &cxipi_chip, dom,
-				    handle_edge_irq, NULL, NULL);
+				    handle_edge_irq, NULL, "edge");
 	return 0;
 }
 
@@ -114,8 +112,7 @@ struct cxipi_domain *cxipi_domain_create(const char *name,
 		goto err_delivery;
 	}
 
-	dom->domain = irq_domain_create_hierarchy(NULL,
-						  cxipi_domain_flag(kind),
+	dom->domain = irq_domain_create_hierarchy(NULL, cxipi_domain_flag(kind),
 						  nr_hwirqs, dom->fwnode,
 						  &cxipi_domain_ops, dom);
 	if (!dom->domain) {

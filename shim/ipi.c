@@ -50,7 +50,8 @@ static void cxipi_mark_virqs(const struct cxipi_resv *resv,
 }
 
 static const char *const cxipi_reserve_warnings[] = {
-	[CXIPI_RESERVE_NOT_POSSIBLE] = "destination is not in cpu_possible_mask",
+	[CXIPI_RESERVE_NOT_POSSIBLE] =
+		"destination is not in cpu_possible_mask",
 	[CXIPI_RESERVE_EMPTY] = "destination mask is empty",
 	[CXIPI_RESERVE_HOLE] = "destination mask has holes",
 };
@@ -79,8 +80,8 @@ int cxipi_irq_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 		return -EINVAL;
 	}
 	check = cxipi_reserve_check(cxipi_kind_of(domain), cpumask_bits(dest),
-				    cpumask_bits(cpu_possible_mask),
-				    nr_cpu_ids, &plan);
+				    cpumask_bits(cpu_possible_mask), nr_cpu_ids,
+				    &plan);
 	if (check != CXIPI_RESERVE_OK) {
 		pr_warn("%s\n", cxipi_reserve_warnings[check]);
 		return -EINVAL;

@@ -45,7 +45,8 @@ static void cxipi_test_release(void)
 	if (!cxipi_test_virq)
 		return;
 	for_each_cpu(cpu, cxipi_test_targets)
-		free_irq(cxipi_test_virq + cpu - cpumask_first(cxipi_test_targets),
+		free_irq(cxipi_test_virq + cpu -
+				 cpumask_first(cxipi_test_targets),
 			 (void *)(unsigned long)cpu);
 	cxipi_irq_destroy_ipi(cxipi_test_virq, cxipi_test_targets);
 	cxipi_test_virq = 0;
@@ -203,8 +204,8 @@ static ssize_t received_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return len + sysfs_emit_at(buf, len, "\n");
 }
 
-static ssize_t misplaced_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
+static ssize_t misplaced_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
 {
 	return sysfs_emit(buf, "%lu\n", READ_ONCE(cxipi_misplaced));
 }
@@ -218,9 +219,9 @@ static struct kobj_attribute cxipi_attr_received = __ATTR_RO(received);
 static struct kobj_attribute cxipi_attr_misplaced = __ATTR_RO(misplaced);
 
 static struct attribute *cxipi_attrs[] = {
-	&cxipi_attr_reserve.attr,  &cxipi_attr_destroy.attr,
-	&cxipi_attr_send.attr,	   &cxipi_attr_virq.attr,
-	&cxipi_attr_hwirqs.attr,   &cxipi_attr_received.attr,
+	&cxipi_attr_reserve.attr,   &cxipi_attr_destroy.attr,
+	&cxipi_attr_send.attr,	    &cxipi_attr_virq.attr,
+	&cxipi_attr_hwirqs.attr,    &cxipi_attr_received.attr,
 	&cxipi_attr_misplaced.attr, NULL,
 };
 

@@ -162,8 +162,8 @@ void cxipi_hwirq_pool_destroy(const struct cxipi_env *env,
 int cxipi_hwirq_pool_claim(struct cxipi_hwirq_pool *pool, unsigned int count,
 			   unsigned int *first);
 /* Release hwirqs one range at a time; releasing a free hwirq is -EINVAL. */
-int cxipi_hwirq_pool_release(struct cxipi_hwirq_pool *pool,
-			     unsigned int first, unsigned int count);
+int cxipi_hwirq_pool_release(struct cxipi_hwirq_pool *pool, unsigned int first,
+			     unsigned int count);
 unsigned int cxipi_hwirq_pool_free_count(const struct cxipi_hwirq_pool *pool);
 unsigned int cxipi_hwirq_pool_capacity(const struct cxipi_hwirq_pool *pool);
 
@@ -200,11 +200,10 @@ int cxipi_doorbells_raise(struct cxipi_doorbells *bells, unsigned int cpu,
  * Returns how many were delivered.
  * OWNERSHIP: @ctx is passed through untouched.
  */
-unsigned int cxipi_doorbells_drain(struct cxipi_doorbells *bells,
-				   unsigned int cpu,
-				   void (*deliver)(void *ctx,
-						   unsigned int hwirq),
-				   void *ctx);
+unsigned int
+cxipi_doorbells_drain(struct cxipi_doorbells *bells, unsigned int cpu,
+		      void (*deliver)(void *ctx, unsigned int hwirq),
+		      void *ctx);
 
 /* Whether doorbell @hwirq of @cpu is pending (for tests and sysfs). */
 bool cxipi_doorbells_pending(const struct cxipi_doorbells *bells,

@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Style and static checks of the source, one TAP line each:
+# checkpatch --strict and kernel-doc on the shim, sparse on the module,
+# clang-format on both sides.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${CXIPI_CACHE:-/var/cache/cxipi}
+kdir=$1 kcc=$2
+cd "$top"
+
+n=0
+tap() {	# tap STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n lint: $2"; else echo "not ok $n lint: $2"; fi
+}
+
+c_files=(shim/*.c shim/*.h cxx_core/include/cxipi/core.h)
+for f in "${c_files[@]}"; do
+	out=$("$cache/checkpatch/checkpatch.pl" --strict --no-tree --terse -f "$f" 2>&1)
+	rc=$?
+	[ $rc -eq 0 ] || echo "$out" | sed 's/^/# /'
+	tap $rc "checkpatch --strict $f"
+done
+
+out=$(perl "$cache/checkpatch/kernel-doc" -none shim/*.c shim/*.h 2>&1)
+[ -z "$out" ] || echo "$out" | sed 's/^/# /'
+test -z "$out"
+tap $? "kernel-doc reports nothing on shim/"
+
+# Rebuild every C file through sparse; any line it adds is a finding.
+out=$(make -s -C "$kdir" M="$top" CC="$kcc" C=2 modules 2>&1 |
+	grep -v '^Skipping BTF generation')
+[ -z "$out" ] || echo "$out" | sed 's/^/# /'
+test -z "$out"
+tap $? "sparse (make C=2) and the compiler report nothing"
+
+out=$(clang-format --dry-run shim/*.c shim/*.h cxx_core/*.cpp cxx_core/*.hpp \
+	cxx_core/include/cxipi/core.h 2>&1)
+[ -z "$out" ] || echo "$out" | head -n 20 | sed 's/^/# /'
+test -z "$out"
+tap $? "clang-format leaves shim/ and cxx_core/ unchanged"

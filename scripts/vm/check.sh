@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run the selftests inside a VM for each CPU count in $CXIPI_VM_SMP and
+# judge the run: TAP from the guest, plus host-side checks that the VM
+# finished and its console shows no Oops, BUG or WARNING.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+make -s -C "$top/selftests" || exit 1
+make_initramfs "$out/initramfs.cpio.gz" || exit 1
+
+n=0
+host_tap() {	# host_tap STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi
+}
+
+for smp in ${CXIPI_VM_SMP:-4}; do
+	log=$out/console-check-smp$smp.log
+	echo "# booting the VM: -smp $smp (console log: $log)"
+	start=$(date +%s)
+	boot_vm check "$smp" "$log"
+	echo "# VM -smp $smp took $(($(date +%s) - start)) s"
+	grep -q '^cxipi-vm: done' "$log"
+	host_tap $? "host: VM -smp $smp finished in bounded time"
+	! grep -nE 'Oops|BUG:|WARNING:|Kernel panic|Call Trace|KASAN|lockdep' "$log"
+	host_tap $? "host: VM -smp $smp console free of Oops/BUG/WARNING"
+done

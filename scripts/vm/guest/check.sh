@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+# The selftest job: load cxipi, run every selftest program with its TAP on
+# the console, unload, and check the kernel stayed clean.
+. /cxipi/guest/lib.sh
+timeout_s=$(sed -n 's/^timeout=//p' /cxipi/selftests/settings)
+
+echo "cxipi-selftest-canary vm-start" >/dev/kmsg
+insmod /cxipi/cxipi.ko
+tap $? "insmod cxipi.ko"
+
+for prog in /cxipi/selftests/bin/*; do
+	name=${prog##*/}
+	echo "# selftests: cxipi: $name"
+	timeout "${timeout_s:-120}" "$prog"
+	rc=$?
+	case $rc in
+	0) tap 0 "$name exited 0" ;;
+	4) echo "ok $((tap_n += 1)) vm: $name # SKIP" ;;
+	*) tap 1 "$name exited $rc" ;;
+	esac
+done
+
+rmmod cxipi
+tap $? "rmmod cxipi"
+test ! -e /sys/kernel/cxipi
+tap $? "no /sys/kernel/cxipi left after unload"
+taint=$(bad_taint)
+[ "$taint" -eq 0 ]
+tap $? "kernel taint is only O/E (other bits: $taint)"
+dump_dmesg
