@@ -19,6 +19,17 @@ for obj in "$@"; do
 	fi
 done
 
+# On a kernel that validates objects with objtool and unwinds with ORC,
+# objtool's ORC tables in a core object prove that it went through objtool.
+if grep -q '^CONFIG_UNWINDER_ORC=y' "$kdir/include/config/auto.conf"; then
+	for obj in "$@"; do
+		if ! readelf -SW "$obj" | grep -q '\.orc_unwind'; then
+			echo "$obj: no ORC data: objtool did not process it" >&2
+			fail=1
+		fi
+	done
+fi
+
 # What the module leaves undefined must all be kernel exports.
 exports=$(mktemp)
 trap 'rm -f "$exports"' EXIT
