@@ -51,7 +51,9 @@ check: deps
 	done 2>&1 | tee $(out)/check.log || rc=1; \
 	scripts/tap-count.sh $(out)/check.log || rc=1; exit $$rc
 
-run: deps module
+# A sub-make, so that KDIR is found after deps has installed the headers.
+run: deps
+	@$(MAKE) --no-print-directory module
 	scripts/vm/run.sh
 
 clean:

@@ -14,6 +14,7 @@
 #include <cxipi/core.h>
 
 #include "bitmap.hpp"
+#include "handle.hpp"
 #include "memory.hpp"
 
 namespace cxipi
@@ -125,20 +126,11 @@ private:
 
 using cxipi::Doorbells;
 
-namespace
-{
+template <> struct cxipi::ObjectOf<cxipi_doorbells> {
+	using type = Doorbells;
+};
 
-Doorbells *from_handle(cxipi_doorbells *bells)
-{
-	return reinterpret_cast<Doorbells *>(bells);
-}
-
-const Doorbells *from_handle(const cxipi_doorbells *bells)
-{
-	return reinterpret_cast<const Doorbells *>(bells);
-}
-
-} // namespace
+using cxipi::from_handle;
 
 extern "C" {
 
@@ -146,9 +138,8 @@ struct cxipi_doorbells *cxipi_doorbells_create(const struct cxipi_env *env,
 					       unsigned int nr_cpus,
 					       unsigned int nr_hwirqs)
 {
-	auto made = Doorbells::create(*env, nr_cpus, nr_hwirqs);
-	return made.ok() ? reinterpret_cast<cxipi_doorbells *>(made.value()) :
-			   nullptr;
+	return cxipi::handle_or_null<cxipi_doorbells>(
+		Doorbells::create(*env, nr_cpus, nr_hwirqs));
 }
 
 void cxipi_doorbells_destroy(const struct cxipi_env *env,

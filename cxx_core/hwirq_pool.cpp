@@ -4,6 +4,7 @@
 #include <cxipi/core.h>
 
 #include "bitmap.hpp"
+#include "handle.hpp"
 #include "memory.hpp"
 
 namespace cxipi
@@ -76,29 +77,19 @@ private:
 
 using cxipi::HwirqPool;
 
-namespace
-{
+template <> struct cxipi::ObjectOf<cxipi_hwirq_pool> {
+	using type = HwirqPool;
+};
 
-HwirqPool *from_handle(cxipi_hwirq_pool *pool)
-{
-	return reinterpret_cast<HwirqPool *>(pool);
-}
-
-const HwirqPool *from_handle(const cxipi_hwirq_pool *pool)
-{
-	return reinterpret_cast<const HwirqPool *>(pool);
-}
-
-} // namespace
+using cxipi::from_handle;
 
 extern "C" {
 
 struct cxipi_hwirq_pool *cxipi_hwirq_pool_create(const struct cxipi_env *env,
 						 unsigned int capacity)
 {
-	auto made = HwirqPool::create(*env, capacity);
-	return made.ok() ? reinterpret_cast<cxipi_hwirq_pool *>(made.value()) :
-			   nullptr;
+	return cxipi::handle_or_null<cxipi_hwirq_pool>(
+		HwirqPool::create(*env, capacity));
 }
 
 void cxipi_hwirq_pool_destroy(const struct cxipi_env *env,

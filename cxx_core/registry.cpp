@@ -9,6 +9,7 @@
 // business after a grace period.
 #include <cxipi/core.h>
 
+#include "handle.hpp"
 #include "memory.hpp"
 #include "reservation.hpp"
 
@@ -138,28 +139,18 @@ private:
 
 using cxipi::Registry;
 
-namespace
-{
+template <> struct cxipi::ObjectOf<cxipi_registry> {
+	using type = Registry;
+};
 
-Registry *from_handle(cxipi_registry *reg)
-{
-	return reinterpret_cast<Registry *>(reg);
-}
-
-const Registry *from_handle(const cxipi_registry *reg)
-{
-	return reinterpret_cast<const Registry *>(reg);
-}
-
-} // namespace
+using cxipi::from_handle;
+using cxipi::to_handle;
 
 extern "C" {
 
 struct cxipi_registry *cxipi_registry_create(const struct cxipi_env *env)
 {
-	auto made = Registry::create(*env);
-	return made.ok() ? reinterpret_cast<cxipi_registry *>(made.value()) :
-			   nullptr;
+	return cxipi::handle_or_null<cxipi_registry>(Registry::create(*env));
 }
 
 void cxipi_registry_destroy(const struct cxipi_env *env,
@@ -184,7 +175,7 @@ void cxipi_registry_remove(struct cxipi_registry *reg,
 struct cxipi_resv *cxipi_registry_lookup(const struct cxipi_registry *reg,
 					 unsigned int virq)
 {
-	return to_handle(from_handle(reg)->lookup(virq));
+	return to_handle<cxipi_resv>(from_handle(reg)->lookup(virq));
 }
 
 } // extern "C"

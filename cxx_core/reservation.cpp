@@ -51,6 +51,7 @@ Result<Reservation *> Reservation::create(const cxipi_env &env, Kind kind,
 } // namespace cxipi
 
 using cxipi::BitsView;
+using cxipi::from_handle;
 using cxipi::Kind;
 using cxipi::Reservation;
 
@@ -73,9 +74,9 @@ struct cxipi_resv *cxipi_resv_create(const struct cxipi_env *env,
 				     const unsigned long *dest,
 				     unsigned int nbits)
 {
-	auto made = Reservation::create(*env, static_cast<Kind>(kind),
-					base_virq, BitsView(dest, nbits));
-	return made.ok() ? to_handle(made.value()) : nullptr;
+	return cxipi::handle_or_null<cxipi_resv>(
+		Reservation::create(*env, static_cast<Kind>(kind), base_virq,
+				    BitsView(dest, nbits)));
 }
 
 void cxipi_resv_free(const struct cxipi_env *env, struct cxipi_resv *resv)

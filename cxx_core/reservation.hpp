@@ -5,6 +5,7 @@
 #include <cxipi/core.h>
 
 #include "bitmap.hpp"
+#include "handle.hpp"
 #include "memory.hpp"
 
 namespace cxipi
@@ -57,18 +58,6 @@ private:
 
 } // namespace cxipi
 
-// The C handle is the object itself, seen through an incomplete type.
-inline cxipi::Reservation *from_handle(cxipi_resv *resv)
-{
-	return reinterpret_cast<cxipi::Reservation *>(resv);
-}
-
-inline const cxipi::Reservation *from_handle(const cxipi_resv *resv)
-{
-	return reinterpret_cast<const cxipi::Reservation *>(resv);
-}
-
-inline cxipi_resv *to_handle(cxipi::Reservation *resv)
-{
-	return reinterpret_cast<cxipi_resv *>(resv);
-}
+template <> struct cxipi::ObjectOf<cxipi_resv> {
+	using type = cxipi::Reservation;
+};

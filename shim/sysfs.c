@@ -97,8 +97,9 @@ static int cxipi_parse_cpulist(const char *buf, struct cpumask *mask)
 	return 0;
 }
 
-static ssize_t reserve_store(struct kobject *kobj, struct kobj_attribute *attr,
-			     const char *buf, size_t count)
+/* Parse a cpulist written by user space and apply @op to it, serialized. */
+static ssize_t cxipi_store_cpulist(const char *buf, size_t count,
+				   int (*op)(const struct cpumask *dest))
 {
 	cpumask_var_t dest;
 	int ret;
@@ -108,11 +109,32 @@ static ssize_t reserve_store(struct kobject *kobj, struct kobj_attribute *attr,
 	ret = cxipi_parse_cpulist(buf, dest);
 	if (!ret) {
 		mutex_lock(&cxipi_sysfs_lock);
-		ret = cxipi_test_virq ? -EBUSY : cxipi_test_reserve(dest);
+		ret = op(dest);
 		mutex_unlock(&cxipi_sysfs_lock);
 	}
 	free_cpumask_var(dest);
 	return ret ? ret : count;
+}
+
+static int cxipi_test_reserve_new(const struct cpumask *dest)
+{
+	return cxipi_test_virq ? -EBUSY : cxipi_test_reserve(dest);
+}
+
+static int cxipi_test_destroy(const struct cpumask *dest)
+{
+	if (!cxipi_test_virq)
+		return -ENOENT;
+	if (!cpumask_equal(dest, cxipi_test_targets))
+		return -EINVAL;
+	cxipi_test_release();
+	return 0;
+}
+
+static ssize_t reserve_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	return cxipi_store_cpulist(buf, count, cxipi_test_reserve_new);
 }
 
 static ssize_t reserve_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -129,24 +151,7 @@ static ssize_t reserve_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t destroy_store(struct kobject *kobj, struct kobj_attribute *attr,
 			     const char *buf, size_t count)
 {
-	cpumask_var_t dest;
-	int ret;
-
-	if (!zalloc_cpumask_var(&dest, GFP_KERNEL))
-		return -ENOMEM;
-	ret = cxipi_parse_cpulist(buf, dest);
-	if (!ret) {
-		mutex_lock(&cxipi_sysfs_lock);
-		if (!cxipi_test_virq)
-			ret = -ENOENT;
-		else if (!cpumask_equal(dest, cxipi_test_targets))
-			ret = -EINVAL;
-		else
-			cxipi_test_release();
-		mutex_unlock(&cxipi_sysfs_lock);
-	}
-	free_cpumask_var(dest);
-	return ret ? ret : count;
+	return cxipi_store_cpulist(buf, count, cxipi_test_destroy);
 }
 
 static ssize_t send_store(struct kobject *kobj, struct kobj_attribute *attr,
