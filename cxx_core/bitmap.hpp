@@ -2,6 +2,10 @@
 // CPU masks and hwirq maps, a word at a time, in the kernel's bit layout.
 // Bits at and past nbits in the last word are ignored on read, so a mask
 // from any source compares correctly.
+//
+// Words are read and written whole, with relaxed atomics (the kernel's
+// READ_ONCE/WRITE_ONCE): a lock-free reader racing with a writer sees each
+// word either before or after the change, never torn or re-read.
 #pragma once
 
 namespace cxipi
@@ -52,7 +56,7 @@ public:
 	// Word @i with the bits past size() cleared.
 	constexpr Word word(unsigned i) const
 	{
-		Word w = words_[i];
+		Word w = load(i);
 		if (i + 1 == word_count() && nbits_ % kWordBits != 0)
 			w &= (Word{ 1 } << (nbits_ % kWordBits)) - 1;
 		return w;
@@ -60,7 +64,7 @@ public:
 
 	constexpr bool test(unsigned bit) const
 	{
-		return bit < nbits_ && (words_[bit / kWordBits] & bit_of(bit));
+		return bit < nbits_ && (load(bit / kWordBits) & bit_of(bit));
 	}
 
 	constexpr unsigned weight() const
@@ -112,6 +116,14 @@ public:
 		return gap < nbits_ && next_set(gap) < nbits_;
 	}
 
+protected:
+	constexpr Word load(unsigned i) const
+	{
+		if (__builtin_is_constant_evaluated())
+			return words_[i];
+		return __atomic_load_n(&words_[i], __ATOMIC_RELAXED);
+	}
+
 private:
 	// Scan for a bit that differs from the bits of @flip (all-zero finds
 	// set bits, all-ones finds clear ones).
@@ -120,8 +132,7 @@ private:
 		if (from >= nbits_)
 			return nbits_;
 		unsigned i = from / kWordBits;
-		Word w = (words_[i] ^ flip) &
-			 (~Word{ 0 } << (from % kWordBits));
+		Word w = (load(i) ^ flip) & (~Word{ 0 } << (from % kWordBits));
 		while (true) {
 			if (w) {
 				const unsigned bit =
@@ -130,7 +141,7 @@ private:
 			}
 			if (++i >= word_count())
 				return nbits_;
-			w = words_[i] ^ flip;
+			w = load(i) ^ flip;
 		}
 	}
 
@@ -138,7 +149,8 @@ private:
 	unsigned nbits_;
 };
 
-// A writable view; same layout.
+// A writable view; same layout.  Bits are changed by plain
+// read-modify-write of whole words: writers are serialized by their owner.
 class BitsSpan : public BitsView
 {
 public:
@@ -149,11 +161,11 @@ public:
 
 	constexpr void set(unsigned bit)
 	{
-		mutable_[bit / kWordBits] |= bit_of(bit);
+		store(bit / kWordBits, load(bit / kWordBits) | bit_of(bit));
 	}
 	constexpr void clear(unsigned bit)
 	{
-		mutable_[bit / kWordBits] &= ~bit_of(bit);
+		store(bit / kWordBits, load(bit / kWordBits) & ~bit_of(bit));
 	}
 	constexpr void set_range(unsigned first, unsigned count)
 	{
@@ -168,10 +180,24 @@ public:
 	constexpr void copy_from(BitsView source)
 	{
 		for (unsigned i = 0; i < word_count(); i++)
-			mutable_[i] = source.word(i);
+			store(i, source.word(i));
+	}
+	// Clear every bit that is set in @other (same size).
+	constexpr void clear_all_of(BitsView other)
+	{
+		for (unsigned i = 0; i < word_count(); i++)
+			store(i, word(i) & ~other.word(i));
 	}
 
 private:
+	constexpr void store(unsigned i, Word w)
+	{
+		if (__builtin_is_constant_evaluated())
+			mutable_[i] = w;
+		else
+			__atomic_store_n(&mutable_[i], w, __ATOMIC_RELAXED);
+	}
+
 	Word *mutable_;
 };
 

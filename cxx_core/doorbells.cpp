@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 // Per-CPU doorbell banks: one pending bit per hwirq, plus an "armed" word
-// that makes sure exactly one kick is in flight per CPU.
+// that makes sure exactly one kick is in flight per CPU; one domain-wide
+// mask bit per hwirq; and, per hwirq, the CPU that drained it last.
 //
 // Ordering, stated against the kernel's model: every read-modify-write here
 // is __ATOMIC_SEQ_CST, which on x86 and arm64 is at least as strong as the
 // kernel's fully ordered value-returning atomics (atomic_fetch_or(),
 // xchg()).  The protocol:
-//   raise:  fetch_or(pending) ; if newly set: xchg(armed, 1) == 0 -> kick
-//   drain:  xchg(armed, 0) ; for each word: xchg(word, 0) -> deliver bits
+//   raise:   fetch_or(pending) ; if newly set: xchg(armed, 1) == 0 -> kick
+//   drain:   xchg(armed, 0) ; per word: m = load(mask) ;
+//            fetch_and(word, m) -> deliver the unmasked bits taken
+//   unmask:  fetch_and(mask, ~bit) ; per CPU: bit pending and
+//            xchg(armed, 1) == 0 -> kick
 // A raise whose bit a drain has already taken finds armed == 0 only if the
 // drain re-armed first, which costs one spurious kick, never a lost one; a
-// raise whose bit the drain missed finds armed == 0 and kicks again.
+// raise whose bit the drain missed finds armed == 0 and kicks again.  A
+// drain that saw the bit masked left it pending, and the unmask that
+// follows finds it and kicks; a drain that saw it unmasked delivered it.
 #include <cxipi/core.h>
 
 #include "bitmap.hpp"
@@ -24,10 +30,26 @@ namespace
 
 // A bank starts on its own cache line so that CPUs do not share lines.
 constexpr unsigned kLineWords = 64 / sizeof(Word);
+constexpr unsigned kNeverDelivered = ~0U;
 
 constexpr unsigned round_up(unsigned n, unsigned to)
 {
 	return (n + to - 1) / to * to;
+}
+
+Word fetch_or(Word *w, Word bits)
+{
+	return __atomic_fetch_or(w, bits, __ATOMIC_SEQ_CST);
+}
+
+Word fetch_and(Word *w, Word bits)
+{
+	return __atomic_fetch_and(w, bits, __ATOMIC_SEQ_CST);
+}
+
+Word exchange(Word *w, Word value)
+{
+	return __atomic_exchange_n(w, value, __ATOMIC_SEQ_CST);
 }
 
 } // namespace
@@ -44,8 +66,9 @@ public:
 			round_up(1 + words_for(nr_hwirqs), kLineWords);
 		// 32-bit counts cannot overflow a 64-bit size; one spare
 		// line lets the first bank start on a line boundary.
-		const size_t words =
-			static_cast<size_t>(nr_cpus) * stride + kLineWords;
+		const size_t words = static_cast<size_t>(nr_cpus) * stride +
+				     kLineWords + words_for(nr_hwirqs) +
+				     words_for(nr_hwirqs * 32U);
 		auto made = create_with_tail<Doorbells>(
 			env, array_bytes(words, sizeof(Word)));
 		CXIPI_TRY(made);
@@ -53,6 +76,8 @@ public:
 		bells->nr_cpus_ = nr_cpus;
 		bells->nr_hwirqs_ = nr_hwirqs;
 		bells->stride_ = stride;
+		for (unsigned h = 0; h < nr_hwirqs; h++)
+			bells->last_cpu()[h] = kNeverDelivered;
 		return bells;
 	}
 
@@ -62,11 +87,9 @@ public:
 			return Errc::invalid;
 		Word *bank = bank_of(cpu);
 		const Word bit = bit_of(hwirq);
-		Word *word = &pending(bank)[hwirq / kWordBits];
-		if (__atomic_fetch_or(word, bit, __ATOMIC_SEQ_CST) & bit)
+		if (fetch_or(&pending(bank)[hwirq / kWordBits], bit) & bit)
 			return CXIPI_RAISE_COALESCED;
-		if (__atomic_exchange_n(armed(bank), Word{ 1 },
-					__ATOMIC_SEQ_CST))
+		if (exchange(armed(bank), 1))
 			return CXIPI_RAISE_QUEUED;
 		return CXIPI_RAISE_KICK;
 	}
@@ -78,18 +101,93 @@ public:
 			return 0;
 		Word *bank = bank_of(cpu);
 		unsigned delivered = 0;
-		__atomic_exchange_n(armed(bank), Word{ 0 }, __ATOMIC_SEQ_CST);
+		exchange(armed(bank), 0);
 		for (unsigned i = 0; i < words_for(nr_hwirqs_); i++) {
-			Word taken = __atomic_exchange_n(
-				&pending(bank)[i], Word{ 0 }, __ATOMIC_SEQ_CST);
+			const Word keep =
+				__atomic_load_n(&masked()[i], __ATOMIC_SEQ_CST);
+			Word taken = fetch_and(&pending(bank)[i], keep) & ~keep;
 			while (taken) {
-				const unsigned bit = lowest_bit(taken);
+				const unsigned hwirq =
+					i * kWordBits + lowest_bit(taken);
 				taken &= taken - 1;
-				deliver(i * kWordBits + bit);
+				__atomic_store_n(&last_cpu()[hwirq], cpu,
+						 __ATOMIC_RELAXED);
+				deliver(hwirq);
 				delivered++;
 			}
 		}
 		return delivered;
+	}
+
+	void mask(unsigned hwirq)
+	{
+		if (hwirq < nr_hwirqs_)
+			fetch_or(&masked()[hwirq / kWordBits], bit_of(hwirq));
+	}
+
+	template <typename Kick> void unmask(unsigned hwirq, Kick &&kick)
+	{
+		if (hwirq >= nr_hwirqs_)
+			return;
+		fetch_and(&masked()[hwirq / kWordBits], ~bit_of(hwirq));
+		for (unsigned cpu = 0; cpu < nr_cpus_; cpu++) {
+			Word *bank = bank_of(cpu);
+			if (is_pending(cpu, hwirq) && !exchange(armed(bank), 1))
+				kick(cpu);
+		}
+	}
+
+	Result<unsigned> last_cpu_of(unsigned hwirq) const
+	{
+		if (hwirq >= nr_hwirqs_)
+			return Errc::invalid;
+		const unsigned cpu =
+			__atomic_load_n(&last_cpu()[hwirq], __ATOMIC_RELAXED);
+		if (cpu == kNeverDelivered)
+			return Errc::invalid;
+		return cpu;
+	}
+
+	Result<bool> take(unsigned cpu, unsigned &hwirq)
+	{
+		if (cpu >= nr_cpus_)
+			return Errc::invalid;
+		Word *words = pending(bank_of(cpu));
+		for (unsigned i = 0; i < words_for(nr_hwirqs_); i++) {
+			Word w = __atomic_load_n(&words[i], __ATOMIC_SEQ_CST);
+			while (w) {
+				const Word bit = w & -w;
+				if (fetch_and(&words[i], ~bit) & bit) {
+					hwirq = i * kWordBits + lowest_bit(bit);
+					return true;
+				}
+				w = __atomic_load_n(&words[i],
+						    __ATOMIC_SEQ_CST);
+			}
+		}
+		return false;
+	}
+
+	Result<bool> ack(unsigned cpu, unsigned hwirq)
+	{
+		if (cpu >= nr_cpus_ || hwirq >= nr_hwirqs_)
+			return Errc::invalid;
+		const Word bit = bit_of(hwirq);
+		return (fetch_and(&pending(bank_of(cpu))[hwirq / kWordBits],
+				  ~bit) &
+			bit) != 0;
+	}
+
+	void reset(unsigned hwirq)
+	{
+		if (hwirq >= nr_hwirqs_)
+			return;
+		mask(hwirq);
+		for (unsigned cpu = 0; cpu < nr_cpus_; cpu++)
+			fetch_and(&pending(bank_of(cpu))[hwirq / kWordBits],
+				  ~bit_of(hwirq));
+		__atomic_store_n(&last_cpu()[hwirq], kNeverDelivered,
+				 __ATOMIC_RELAXED);
 	}
 
 	bool is_pending(unsigned cpu, unsigned hwirq) const
@@ -97,7 +195,7 @@ public:
 		if (cpu >= nr_cpus_ || hwirq >= nr_hwirqs_)
 			return false;
 		const Word *word = &pending(bank_of(cpu))[hwirq / kWordBits];
-		return __atomic_load_n(word, __ATOMIC_RELAXED) & bit_of(hwirq);
+		return __atomic_load_n(word, __ATOMIC_SEQ_CST) & bit_of(hwirq);
 	}
 
 private:
@@ -113,13 +211,23 @@ private:
 	{
 		return storage() + static_cast<size_t>(cpu) * stride_;
 	}
+	Word *masked() const
+	{
+		return storage() + static_cast<size_t>(nr_cpus_) * stride_;
+	}
+	unsigned *last_cpu() const
+	{
+		return reinterpret_cast<unsigned *>(masked() +
+						    words_for(nr_hwirqs_));
+	}
 	static Word *armed(Word *bank) { return bank; }
 	static Word *pending(Word *bank) { return bank + 1; }
 
 	unsigned nr_cpus_ = 0;
 	unsigned nr_hwirqs_ = 0;
 	unsigned stride_ = 0;
-	// Followed by the banks: per CPU, armed word then pending words.
+	// Followed by the banks (per CPU: armed word, then pending words),
+	// the mask words, and one last-draining CPU per hwirq.
 };
 
 } // namespace cxipi
@@ -169,6 +277,46 @@ bool cxipi_doorbells_pending(const struct cxipi_doorbells *bells,
 			     unsigned int cpu, unsigned int hwirq)
 {
 	return from_handle(bells)->is_pending(cpu, hwirq);
+}
+
+void cxipi_doorbells_mask(struct cxipi_doorbells *bells, unsigned int hwirq)
+{
+	from_handle(bells)->mask(hwirq);
+}
+
+void cxipi_doorbells_unmask(struct cxipi_doorbells *bells, unsigned int hwirq,
+			    void (*kick)(void *ctx, unsigned int cpu),
+			    void *ctx)
+{
+	from_handle(bells)->unmask(hwirq,
+				   [&](unsigned cpu) { kick(ctx, cpu); });
+}
+
+int cxipi_doorbells_last_cpu(const struct cxipi_doorbells *bells,
+			     unsigned int hwirq)
+{
+	auto cpu = from_handle(bells)->last_cpu_of(hwirq);
+	return cpu.ok() ? static_cast<int>(cpu.value()) :
+			  cpu.status().to_errno();
+}
+
+int cxipi_doorbells_take(struct cxipi_doorbells *bells, unsigned int cpu,
+			 unsigned int *hwirq)
+{
+	auto taken = from_handle(bells)->take(cpu, *hwirq);
+	return taken.ok() ? taken.value() : taken.status().to_errno();
+}
+
+int cxipi_doorbells_ack(struct cxipi_doorbells *bells, unsigned int cpu,
+			unsigned int hwirq)
+{
+	auto acked = from_handle(bells)->ack(cpu, hwirq);
+	return acked.ok() ? acked.value() : acked.status().to_errno();
+}
+
+void cxipi_doorbells_reset(struct cxipi_doorbells *bells, unsigned int hwirq)
+{
+	from_handle(bells)->reset(hwirq);
 }
 
 } // extern "C"

@@ -79,11 +79,24 @@ public:
 
 	void remove(const Reservation *resv)
 	{
-		for_each_virq(resv, [&](unsigned virq) {
-			if (virq < kMaxVirq && leaf_of(virq) &&
-			    *slot(virq) == resv)
-				store_release<Reservation>(slot(virq), nullptr);
-		});
+		for_each_virq(resv, [&](unsigned virq) { unmap(virq, resv); });
+	}
+
+	// Remove @mask's CPUs from @resv and unpublish the virqs that go.
+	Result<unsigned> remove_targets(Reservation *resv, BitsView mask)
+	{
+		if (mask.empty() || !resv->covers(mask))
+			return Errc::invalid;
+		const unsigned remaining =
+			resv->targets().weight() - mask.weight();
+		if (resv->kind() == Kind::per_cpu)
+			resv->fan_out(mask, [&](unsigned, unsigned virq) {
+				unmap(virq, resv);
+			});
+		else if (remaining == 0)
+			unmap(resv->base(), resv);
+		resv->drop_targets(mask);
+		return remaining;
 	}
 
 	Reservation *lookup(unsigned virq) const
@@ -109,6 +122,12 @@ private:
 		for (unsigned cpu = targets.first(); cpu < targets.size();
 		     cpu = targets.next_set(cpu + 1))
 			fn(resv->virq_of(cpu));
+	}
+
+	void unmap(unsigned virq, const Reservation *resv)
+	{
+		if (virq < kMaxVirq && leaf_of(virq) && *slot(virq) == resv)
+			store_release<Reservation>(slot(virq), nullptr);
 	}
 
 	Leaf *leaf_of(unsigned virq) const
@@ -170,6 +189,17 @@ void cxipi_registry_remove(struct cxipi_registry *reg,
 			   const struct cxipi_resv *resv)
 {
 	from_handle(reg)->remove(from_handle(resv));
+}
+
+int cxipi_registry_remove_targets(struct cxipi_registry *reg,
+				  struct cxipi_resv *resv,
+				  const unsigned long *dest)
+{
+	cxipi::Reservation *r = from_handle(resv);
+	auto remaining = from_handle(reg)->remove_targets(
+		r, cxipi::BitsView(dest, r->targets().size()));
+	return remaining.ok() ? static_cast<int>(remaining.value()) :
+				remaining.status().to_errno();
 }
 
 struct cxipi_resv *cxipi_registry_lookup(const struct cxipi_registry *reg,

@@ -105,6 +105,35 @@ unsigned int cxipi_resv_virq_of(const struct cxipi_resv *resv, unsigned int cpu)
 	return from_handle(resv)->virq_of(cpu);
 }
 
+unsigned int cxipi_resv_layout_virq(const struct cxipi_resv *resv,
+				    unsigned int cpu)
+{
+	return from_handle(resv)->layout_virq(cpu);
+}
+
+void cxipi_resv_fan_out(
+	const struct cxipi_resv *resv, const unsigned long *mask,
+	void (*send)(void *ctx, unsigned int cpu, unsigned int virq), void *ctx)
+{
+	const Reservation *r = from_handle(resv);
+	r->fan_out(BitsView(mask, r->targets().size()),
+		   [&](unsigned cpu, unsigned virq) { send(ctx, cpu, virq); });
+}
+
+enum cxipi_send_via cxipi_route_single(bool chip_has_single, bool chip_has_mask)
+{
+	if (chip_has_single)
+		return CXIPI_SEND_SINGLE;
+	return chip_has_mask ? CXIPI_SEND_MASK : CXIPI_SEND_NONE;
+}
+
+enum cxipi_send_via cxipi_route_mask(bool chip_has_single, bool chip_has_mask)
+{
+	if (chip_has_mask)
+		return CXIPI_SEND_MASK;
+	return chip_has_single ? CXIPI_SEND_SINGLE : CXIPI_SEND_NONE;
+}
+
 int cxipi_resv_check_mask(const struct cxipi_resv *resv,
 			  const unsigned long *mask)
 {

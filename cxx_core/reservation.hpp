@@ -32,12 +32,37 @@ public:
 	BitsView targets() const { return BitsView(words(), nbits_); }
 	const Word *target_words() const { return words(); }
 
+	// The virq the layout gives @cpu, target or not (cpu >= offset).
+	unsigned layout_virq(unsigned cpu) const
+	{
+		return kind_ == Kind::single ? base_ : base_ + cpu - offset_;
+	}
+
 	// The virq carrying an IPI to @cpu, or 0 when @cpu is no target.
 	unsigned virq_of(unsigned cpu) const
 	{
-		if (!targets().test(cpu))
-			return 0;
-		return kind_ == Kind::single ? base_ : base_ + cpu - offset_;
+		return targets().test(cpu) ? layout_virq(cpu) : 0;
+	}
+
+	// Call @fn(cpu, virq) for each CPU of @mask, which must be covered.
+	template <typename Fn> void fan_out(BitsView mask, Fn &&fn) const
+	{
+		for (unsigned i = 0; i < mask.word_count(); i++) {
+			Word w = mask.word(i);
+			while (w) {
+				const unsigned cpu =
+					i * kWordBits + lowest_bit(w);
+				w &= w - 1;
+				fn(cpu, layout_virq(cpu));
+			}
+		}
+	}
+
+	// Drop the CPUs of @mask from the targets; the caller has checked
+	// that they are targets and serializes writers.
+	void drop_targets(BitsView mask)
+	{
+		BitsSpan(words(), nbits_).clear_all_of(mask);
 	}
 
 	// Every CPU of @mask is a target: one pass over the words, no

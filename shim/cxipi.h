@@ -2,19 +2,21 @@
 /*
  * Internal interfaces between the files of the cxipi shim.  The IPI logic
  * lives in the C++ core (cxx_core/include/cxipi/core.h); this header only
- * joins the kernel-facing pieces.
+ * joins the kernel-facing pieces.  The public in-kernel API is in
+ * include/cxipi.h.
  */
 #ifndef CXIPI_SHIM_H
 #define CXIPI_SHIM_H
 
 #include <linux/cpumask.h>
 #include <linux/irqdomain.h>
-#include <linux/mutex.h>
+#include <linux/irq_work.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
-#include <linux/irq_work.h>
 
 #include <cxipi/core.h>
+
+#include "../include/cxipi.h"
 
 extern const struct cxipi_env cxipi_env;
 
@@ -37,6 +39,7 @@ struct cxipi_kick {
  * struct cxipi_domain - one IPI provider domain of cxipi
  * @name: the domain's name and its fwnode's name
  * @kind: PER_CPU or SINGLE
+ * @nr_hwirqs: how many doorbells the domain has
  * @fwnode: named fwnode the domain is found by
  * @domain: the irq_domain
  * @pool: hwirq allocator, serialized by the irqdomain core's mutex
@@ -46,6 +49,7 @@ struct cxipi_kick {
 struct cxipi_domain {
 	const char *name;
 	enum cxipi_domain_kind kind;
+	unsigned int nr_hwirqs;
 	struct fwnode_handle *fwnode;
 	struct irq_domain *domain;
 	struct cxipi_hwirq_pool *pool;
@@ -58,24 +62,27 @@ struct cxipi_domain *cxipi_domain_create(const char *name,
 					 enum cxipi_domain_kind kind,
 					 unsigned int nr_hwirqs);
 void cxipi_domain_destroy(struct cxipi_domain *dom);
+struct cxipi_domain *cxipi_domain_of(struct irq_domain *domain);
+int cxipi_domains_init(unsigned int percpu_hwirqs, unsigned int single_hwirqs);
+void cxipi_domains_exit(void);
+extern struct cxipi_domain *cxipi_domains[2];
 
 /* delivery.c */
 int cxipi_delivery_init(struct cxipi_domain *dom);
 void cxipi_delivery_exit(struct cxipi_domain *dom);
 void cxipi_ring(struct cxipi_domain *dom, unsigned int cpu,
 		irq_hw_number_t hwirq);
+void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu);
+int cxipi_hotplug_init(void);
+void cxipi_hotplug_exit(void);
 
 /* ipi.c */
 int cxipi_ipi_init(void);
 void cxipi_ipi_exit(void);
-int cxipi_irq_reserve_ipi(struct irq_domain *domain,
-			  const struct cpumask *dest);
-int cxipi_irq_destroy_ipi(unsigned int irq, const struct cpumask *dest);
-irq_hw_number_t cxipi_ipi_get_hwirq(unsigned int irq, unsigned int cpu);
-int cxipi_ipi_send_single(unsigned int virq, unsigned int cpu);
+struct cxipi_resv *cxipi_resv_lookup(unsigned int virq);
 
-/* sysfs.c */
-int cxipi_sysfs_init(struct cxipi_domain *dom);
+/* sysfs.c, sysfs_resv.c */
+int cxipi_sysfs_init(void);
 void cxipi_sysfs_exit(void);
 
 #endif /* CXIPI_SHIM_H */

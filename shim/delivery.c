@@ -10,6 +10,7 @@
  * A CPU that is not online for Linux is a coprocessor: its doorbells stay
  * latched in its bank for the coprocessor side to consume.
  */
+#include <linux/cpuhotplug.h>
 #include <linux/irq.h>
 #include <linux/irqdesc.h>
 #include <linux/irq_work.h>
@@ -41,6 +42,27 @@ static void cxipi_kick_self(struct irq_work *work)
 }
 
 /**
+ * cxipi_kick() - wake a CPU to drain its doorbells
+ * @dom: provider domain of the doorbells
+ * @cpu: the CPU; a coprocessor (not online for Linux) is left alone, its
+ *	 doorbells stay latched for its endpoint
+ *
+ * Lock-free; callable from any context, hard irq included.
+ */
+void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu)
+{
+	struct cxipi_kick *kick = per_cpu_ptr(dom->kicks, cpu);
+
+	if (!cpu_online(cpu))
+		return;
+	if (cpu == get_cpu())
+		irq_work_queue(&kick->self);
+	else
+		smp_call_function_single_async(cpu, &kick->csd);
+	put_cpu();
+}
+
+/**
  * cxipi_ring() - raise a doorbell at a CPU and wake it when needed
  * @dom: provider domain of the doorbell
  * @cpu: target CPU
@@ -51,19 +73,8 @@ static void cxipi_kick_self(struct irq_work *work)
 void cxipi_ring(struct cxipi_domain *dom, unsigned int cpu,
 		irq_hw_number_t hwirq)
 {
-	struct cxipi_kick *kick;
-
-	if (cxipi_doorbells_raise(dom->bells, cpu, hwirq) != CXIPI_RAISE_KICK)
-		return;
-	if (!cpu_online(cpu))
-		return;
-
-	kick = per_cpu_ptr(dom->kicks, cpu);
-	if (cpu == get_cpu())
-		irq_work_queue(&kick->self);
-	else
-		smp_call_function_single_async(cpu, &kick->csd);
-	put_cpu();
+	if (cxipi_doorbells_raise(dom->bells, cpu, hwirq) == CXIPI_RAISE_KICK)
+		cxipi_kick(dom, cpu);
 }
 
 /**
@@ -117,4 +128,48 @@ void cxipi_delivery_exit(struct cxipi_domain *dom)
 	}
 	synchronize_rcu();
 	free_percpu(dom->kicks);
+}
+
+static enum cpuhp_state cxipi_hotplug_state;
+
+/*
+ * A CPU that comes online may have doorbells latched while it was a
+ * coprocessor, and a kick may have been skipped for it: drain on it now,
+ * from a self-IPI so that handlers run in hard-irq context.
+ */
+static int cxipi_cpu_online(unsigned int cpu)
+{
+	int i;
+
+	struct cxipi_kick *kick;
+
+	for (i = 0; i < ARRAY_SIZE(cxipi_domains); i++) {
+		kick = per_cpu_ptr(cxipi_domains[i]->kicks, cpu);
+		irq_work_queue(&kick->self);
+	}
+	return 0;
+}
+
+/**
+ * cxipi_hotplug_init() - drain doorbells on CPUs as they come online
+ *
+ * Return: 0 or -errno.
+ */
+int cxipi_hotplug_init(void)
+{
+	int ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "cxipi:online",
+					    cxipi_cpu_online, NULL);
+
+	if (ret < 0)
+		return ret;
+	cxipi_hotplug_state = ret;
+	return 0;
+}
+
+/**
+ * cxipi_hotplug_exit() - stop watching CPUs come online
+ */
+void cxipi_hotplug_exit(void)
+{
+	cpuhp_remove_state_nocalls(cxipi_hotplug_state);
 }

@@ -1,32 +1,102 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cxipi's IPI provider domains: an irq_domain flagged as an IPI domain on
- * the DOMAIN_BUS_IPI bus, whose hwirqs are doorbells.  The hwirq pool and
- * the doorbells are the core's; this file binds them to irq_domain_ops and
+ * cxipi's IPI provider domains: irq_domains flagged as IPI domains on the
+ * DOMAIN_BUS_IPI bus, whose hwirqs are doorbells.  The hwirq pool and the
+ * doorbells are the core's; this file binds them to irq_domain_ops and
  * irq_chip.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 
 #include "cxipi.h"
 
-static void cxipi_chip_noop(struct irq_data *d) {}
+struct cxipi_domain *cxipi_domains[2];
+
+static struct cxipi_domain *cxipi_chip_domain(struct irq_data *d)
+{
+	return irq_data_get_irq_chip_data(d);
+}
+
+/* handle_edge_irq() acks unconditionally; a doorbell needs no ack. */
+static void cxipi_chip_ack(struct irq_data *d) {}
+
+static void cxipi_chip_mask(struct irq_data *d)
+{
+	cxipi_doorbells_mask(cxipi_chip_domain(d)->bells, irqd_to_hwirq(d));
+}
+
+static void cxipi_unmask_kick(void *ctx, unsigned int cpu)
+{
+	cxipi_kick(ctx, cpu);
+}
+
+static void cxipi_chip_unmask(struct irq_data *d)
+{
+	struct cxipi_domain *dom = cxipi_chip_domain(d);
+
+	cxipi_doorbells_unmask(dom->bells, irqd_to_hwirq(d), cxipi_unmask_kick,
+			       dom);
+}
+
+/*
+ * The flow handler left an IPI pending (it came while the irq was being
+ * disabled): raise it again where it was last delivered, so that the
+ * replay runs on that CPU in hard-irq context, not from a tasklet.
+ */
+static int cxipi_chip_retrigger(struct irq_data *d)
+{
+	struct cxipi_domain *dom = cxipi_chip_domain(d);
+	int cpu = cxipi_doorbells_last_cpu(dom->bells, irqd_to_hwirq(d));
+
+	if (cpu < 0)
+		return 0;
+	cxipi_ring(dom, cpu, irqd_to_hwirq(d));
+	return 1;
+}
 
 static void cxipi_chip_send_single(struct irq_data *d, unsigned int cpu)
 {
-	cxipi_ring(irq_data_get_irq_chip_data(d), cpu, irqd_to_hwirq(d));
+	cxipi_ring(cxipi_chip_domain(d), cpu, irqd_to_hwirq(d));
+}
+
+struct cxipi_fan_out {
+	struct cxipi_domain *dom;
+};
+
+static void cxipi_ring_virq(void *ctx, unsigned int cpu, unsigned int virq)
+{
+	struct cxipi_fan_out *fan = ctx;
+	struct irq_data *data = irq_get_irq_data(virq);
+
+	if (data)
+		cxipi_ring(fan->dom, cpu, irqd_to_hwirq(data));
+}
+
+static void cxipi_chip_send_mask(struct irq_data *d, const struct cpumask *dest)
+{
+	struct cxipi_fan_out fan = { .dom = cxipi_chip_domain(d) };
+	struct cxipi_resv *resv;
+
+	rcu_read_lock();
+	resv = cxipi_resv_lookup(d->irq);
+	if (resv)
+		cxipi_resv_fan_out(resv, cpumask_bits(dest), cxipi_ring_virq,
+				   &fan);
+	rcu_read_unlock();
 }
 
 static struct irq_chip cxipi_chip = {
 	.name = "cxipi",
-	/* handle_edge_irq() acks unconditionally; a doorbell needs no ack. */
-	.irq_ack = cxipi_chip_noop,
-	.irq_mask = cxipi_chip_noop,
-	.irq_unmask = cxipi_chip_noop,
+	.irq_ack = cxipi_chip_ack,
+	.irq_mask = cxipi_chip_mask,
+	.irq_unmask = cxipi_chip_unmask,
+	.irq_retrigger = cxipi_chip_retrigger,
 	.ipi_send_single = cxipi_chip_send_single,
+	.ipi_send_mask = cxipi_chip_send_mask,
 	.flags = IRQCHIP_SKIP_SET_WAKE,
 };
 
@@ -41,9 +111,14 @@ static int cxipi_domain_alloc(struct irq_domain *d, unsigned int virq,
 	if (ret)
 		return ret;
 
-	for (i = 0; i < nr_irqs; i++)
+	for (i = 0; i < nr_irqs; i++) {
+		/* Masked and clean until request_irq() unmasks it. */
+		cxipi_doorbells_reset(dom->bells, first + i);
 		irq_domain_set_info(d, virq + i, first + i, &cxipi_chip, dom,
 				    handle_edge_irq, NULL, "edge");
+		/* disable_irq() masks at once, so doorbells latch. */
+		irq_set_status_flags(virq + i, IRQ_DISABLE_UNLAZY);
+	}
 	return 0;
 }
 
@@ -58,6 +133,7 @@ static void cxipi_domain_free(struct irq_domain *d, unsigned int virq,
 		data = irq_domain_get_irq_data(d, virq + i);
 		if (!data)
 			continue;
+		cxipi_doorbells_reset(dom->bells, irqd_to_hwirq(data));
 		if (cxipi_hwirq_pool_release(dom->pool, irqd_to_hwirq(data), 1))
 			pr_warn("%s: hwirq %lu of virq %u was not allocated\n",
 				dom->name, irqd_to_hwirq(data), virq + i);
@@ -65,15 +141,43 @@ static void cxipi_domain_free(struct irq_domain *d, unsigned int virq,
 	}
 }
 
-static const struct irq_domain_ops cxipi_domain_ops = {
+/*
+ * irq_find_matching_host(NULL, DOMAIN_BUS_IPI) reaches a domain's .match
+ * with a NULL node, and so does a lookup by a named (non-OF) fwnode.  Only
+ * cxipi-percpu has a .match, answering IPI-bus lookups: it is registered
+ * before cxipi-single, so it sits after it on the kernel's domain list, and
+ * a lookup by cxipi-single's fwnode finds cxipi-single first by the default
+ * fwnode rule.
+ */
+static int cxipi_domain_match(struct irq_domain *d, struct device_node *node,
+			      enum irq_domain_bus_token bus_token)
+{
+	return !node && bus_token == DOMAIN_BUS_IPI;
+}
+
+static const struct irq_domain_ops cxipi_percpu_ops = {
+	.match = cxipi_domain_match,
 	.alloc = cxipi_domain_alloc,
 	.free = cxipi_domain_free,
 };
 
-static unsigned int cxipi_domain_flag(enum cxipi_domain_kind kind)
+static const struct irq_domain_ops cxipi_single_ops = {
+	.alloc = cxipi_domain_alloc,
+	.free = cxipi_domain_free,
+};
+
+/**
+ * cxipi_domain_of() - the cxipi provider domain behind an irq_domain
+ * @domain: any irq_domain, or NULL
+ *
+ * Return: the provider domain, or NULL when @domain is not one of cxipi's.
+ */
+struct cxipi_domain *cxipi_domain_of(struct irq_domain *domain)
 {
-	return kind == CXIPI_KIND_SINGLE ? IRQ_DOMAIN_FLAG_IPI_SINGLE :
-					   IRQ_DOMAIN_FLAG_IPI_PER_CPU;
+	if (!domain || (domain->ops != &cxipi_percpu_ops &&
+			domain->ops != &cxipi_single_ops))
+		return NULL;
+	return domain->host_data;
 }
 
 /**
@@ -88,7 +192,10 @@ struct cxipi_domain *cxipi_domain_create(const char *name,
 					 enum cxipi_domain_kind kind,
 					 unsigned int nr_hwirqs)
 {
+	const bool per_cpu = kind == CXIPI_KIND_PER_CPU;
+	const struct irq_domain_ops *ops;
 	struct cxipi_domain *dom;
+	unsigned int flags;
 	int ret = -ENOMEM;
 
 	dom = kzalloc(sizeof(*dom), GFP_KERNEL);
@@ -96,6 +203,7 @@ struct cxipi_domain *cxipi_domain_create(const char *name,
 		return ERR_PTR(-ENOMEM);
 	dom->name = name;
 	dom->kind = kind;
+	dom->nr_hwirqs = nr_hwirqs;
 
 	dom->pool = cxipi_hwirq_pool_create(&cxipi_env, nr_hwirqs);
 	dom->bells = cxipi_doorbells_create(&cxipi_env, nr_cpu_ids, nr_hwirqs);
@@ -112,9 +220,11 @@ struct cxipi_domain *cxipi_domain_create(const char *name,
 		goto err_delivery;
 	}
 
-	dom->domain = irq_domain_create_hierarchy(NULL, cxipi_domain_flag(kind),
-						  nr_hwirqs, dom->fwnode,
-						  &cxipi_domain_ops, dom);
+	flags = per_cpu ? IRQ_DOMAIN_FLAG_IPI_PER_CPU :
+			  IRQ_DOMAIN_FLAG_IPI_SINGLE;
+	ops = per_cpu ? &cxipi_percpu_ops : &cxipi_single_ops;
+	dom->domain = irq_domain_create_hierarchy(NULL, flags, nr_hwirqs,
+						  dom->fwnode, ops, dom);
 	if (!dom->domain) {
 		ret = -ENOMEM;
 		goto err_fwnode;
@@ -146,3 +256,63 @@ void cxipi_domain_destroy(struct cxipi_domain *dom)
 	cxipi_hwirq_pool_destroy(&cxipi_env, dom->pool);
 	kfree(dom);
 }
+
+/**
+ * cxipi_domains_init() - create cxipi-percpu, then cxipi-single
+ * @percpu_hwirqs: doorbells of cxipi-percpu
+ * @single_hwirqs: doorbells of cxipi-single
+ *
+ * Return: 0 or -errno, with nothing left behind.
+ */
+int cxipi_domains_init(unsigned int percpu_hwirqs, unsigned int single_hwirqs)
+{
+	struct cxipi_domain *dom;
+
+	dom = cxipi_domain_create("cxipi-percpu", CXIPI_KIND_PER_CPU,
+				  percpu_hwirqs);
+	if (IS_ERR(dom))
+		return PTR_ERR(dom);
+	cxipi_domains[0] = dom;
+
+	dom = cxipi_domain_create("cxipi-single", CXIPI_KIND_SINGLE,
+				  single_hwirqs);
+	if (IS_ERR(dom)) {
+		cxipi_domain_destroy(cxipi_domains[0]);
+		cxipi_domains[0] = NULL;
+		return PTR_ERR(dom);
+	}
+	cxipi_domains[1] = dom;
+	return 0;
+}
+
+/**
+ * cxipi_domains_exit() - remove both provider domains
+ */
+void cxipi_domains_exit(void)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(cxipi_domains) - 1; i >= 0; i--) {
+		cxipi_domain_destroy(cxipi_domains[i]);
+		cxipi_domains[i] = NULL;
+	}
+}
+
+/**
+ * cxipi_domain_get() - find one of cxipi's IPI provider domains by name
+ * @name: "cxipi-percpu" or "cxipi-single"
+ *
+ * Context: any context; the domain lives as long as cxipi.ko is loaded.
+ * Return: the irq_domain, or NULL when there is no such domain.
+ */
+struct irq_domain *cxipi_domain_get(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cxipi_domains); i++)
+		if (cxipi_domains[i] && name &&
+		    !strcmp(cxipi_domains[i]->name, name))
+			return cxipi_domains[i]->domain;
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(cxipi_domain_get);

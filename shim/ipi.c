@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The generic IPI API on any IPI domain.  What to check and how a
- * reservation is laid out is the core's; this file turns kernel objects
- * into core calls and back.  Reserve and destroy sleep and are serialized
- * by cxipi_ipi_lock; lookups for sends are lock-free under RCU, and a
- * reservation is freed only after a grace period, so a send racing with a
- * destroy either delivers or fails with -EINVAL.
+ * The generic IPI API on any IPI domain.  What to check, how a reservation
+ * is laid out and how a send fans out is the core's; this file turns kernel
+ * objects into core calls and back.  Reserve and destroy sleep and are
+ * serialized by cxipi_ipi_lock.  Sends are lock-free: the reservation is
+ * found under RCU, and destroy unpublishes before it waits for a grace
+ * period and frees, so a send racing with a destroy delivers or fails with
+ * -EINVAL, and never touches freed memory (D4).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/irq.h>
+#include <linux/irqdesc.h>
 #include <linux/irqdomain.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
@@ -19,34 +21,41 @@
 static DEFINE_MUTEX(cxipi_ipi_lock);
 static struct cxipi_registry *cxipi_registry;
 
+/**
+ * cxipi_resv_lookup() - the reservation a virq belongs to
+ * @virq: any virq
+ *
+ * Context: inside rcu_read_lock(), or with cxipi_ipi_lock held.
+ * Return: the reservation, valid until the read section ends, or NULL.
+ */
+struct cxipi_resv *cxipi_resv_lookup(unsigned int virq)
+{
+	return cxipi_registry_lookup(cxipi_registry, virq);
+}
+
 static enum cxipi_domain_kind cxipi_kind_of(struct irq_domain *domain)
 {
 	return irq_domain_is_ipi_single(domain) ? CXIPI_KIND_SINGLE :
 						  CXIPI_KIND_PER_CPU;
 }
 
-static void cxipi_free_virqs(const struct cxipi_resv *resv)
+static const struct cpumask *cxipi_targets(const struct cxipi_resv *resv)
 {
-	const unsigned long *targets = cxipi_resv_targets(resv);
-	unsigned int cpu;
-
-	if (cxipi_resv_nr_virqs(resv) == 1) {
-		irq_dispose_mapping(cxipi_resv_base(resv));
-		return;
-	}
-	for_each_set_bit(cpu, targets, nr_cpu_ids)
-		irq_dispose_mapping(cxipi_resv_virq_of(resv, cpu));
+	return to_cpumask(cxipi_resv_targets(resv));
 }
 
-static void cxipi_mark_virqs(const struct cxipi_resv *resv,
-			     const struct cpumask *dest)
+/* Store the targets as the affinity of every live virq (no chip call). */
+static void cxipi_set_affinity(void *ctx, unsigned int cpu, unsigned int virq)
+{
+	irq_data_update_affinity(irq_get_irq_data(virq), ctx);
+}
+
+static void cxipi_mark_virqs(const struct cxipi_resv *resv)
 {
 	unsigned int i, base = cxipi_resv_base(resv);
 
-	for (i = 0; i < cxipi_resv_nr_virqs(resv); i++) {
-		irq_data_update_affinity(irq_get_irq_data(base + i), dest);
+	for (i = 0; i < cxipi_resv_nr_virqs(resv); i++)
 		irq_set_status_flags(base + i, IRQ_NO_BALANCING);
-	}
 }
 
 static const char *const cxipi_reserve_warnings[] = {
@@ -61,12 +70,15 @@ static const char *const cxipi_reserve_warnings[] = {
  * @domain: IPI domain
  * @dest: CPUs that can receive the IPI; must be possible, need not be online
  *
- * Allocate one virq per CPU of @dest (PER_CPU domain, @dest without holes)
- * or one virq for all of @dest (SINGLE domain).
+ * Allocate one virq per CPU of @dest (PER_CPU domain, @dest without holes;
+ * the virq of CPU c is the returned virq + c - first CPU of @dest) or one
+ * virq for all of @dest (SINGLE domain), through the domain's alloc op with
+ * @dest as its argument.
  *
  * Context: process context, may sleep.
  * Return: the first virq on success; -EINVAL for a bad domain or mask;
- * otherwise the real cause of the allocation failure (-ENOMEM, -ENOSPC).
+ * otherwise the real cause of the allocation failure, such as -ENOMEM or
+ * -ENOSPC (D1).
  */
 int cxipi_irq_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 {
@@ -101,18 +113,18 @@ int cxipi_irq_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 		ret = -ENOMEM;
 		goto err_virqs;
 	}
-	cxipi_mark_virqs(resv, dest);
+	cxipi_resv_fan_out(resv, cpumask_bits(dest), cxipi_set_affinity,
+			   (void *)dest);
+	cxipi_mark_virqs(resv);
 
 	ret = cxipi_registry_insert(&cxipi_env, cxipi_registry, resv);
-	if (ret)
-		goto err_resv;
+	if (ret) {
+		cxipi_resv_free(&cxipi_env, resv);
+		goto err_virqs;
+	}
 	ret = virq;
 	goto out;
 
-err_resv:
-	cxipi_free_virqs(resv);
-	cxipi_resv_free(&cxipi_env, resv);
-	goto out;
 err_virqs:
 	while (plan.nr_virqs--)
 		irq_dispose_mapping(virq + plan.nr_virqs);
@@ -122,37 +134,65 @@ out:
 }
 EXPORT_SYMBOL_GPL(cxipi_irq_reserve_ipi);
 
+static void cxipi_dispose(void *ctx, unsigned int cpu, unsigned int virq)
+{
+	irq_dispose_mapping(virq);
+}
+
 /**
- * cxipi_irq_destroy_ipi() - release an IPI reserved by cxipi_irq_reserve_ipi()
- * @irq: any virq of the reservation
- * @dest: CPUs to remove; must name every target of the reservation
+ * cxipi_irq_destroy_ipi() - remove CPUs from an IPI reservation
+ * @irq: any virq of the reservation (D6)
+ * @dest: CPUs to remove: a non-empty subset of the reservation's targets
+ *
+ * On a PER_CPU domain, frees the virq of exactly each CPU of @dest, holes
+ * or not, and shrinks the affinity of the virqs that remain (D2).  On a
+ * SINGLE domain, removes the CPUs from the targets and frees the virq when
+ * none remains (D3).
  *
  * Context: process context, may sleep.
- * Return: 0; -EINVAL when @irq is no reservation or @dest does not match
+ * Return: 0; -EINVAL when @irq is 0 or has no irq data, its domain is not an
+ * IPI domain, it is no reservation, or @dest is empty or not a subset of
  * its targets.
  */
 int cxipi_irq_destroy_ipi(unsigned int irq, const struct cpumask *dest)
 {
+	struct irq_data *data = irq ? irq_get_irq_data(irq) : NULL;
 	struct cxipi_resv *resv;
-	int ret = -EINVAL;
+	int remaining;
 
-	mutex_lock(&cxipi_ipi_lock);
-	resv = cxipi_registry_lookup(cxipi_registry, irq);
-	if (!resv)
-		goto out;
-	if (!cpumask_equal(dest, to_cpumask(cxipi_resv_targets(resv)))) {
-		pr_warn("virq %u: destroy must name every target\n", irq);
-		goto out;
+	if (!data || !data->domain || !irq_domain_is_ipi(data->domain)) {
+		pr_warn("destroy of virq %u, which is not on an IPI domain\n",
+			irq);
+		return -EINVAL;
 	}
 
-	cxipi_registry_remove(cxipi_registry, resv);
+	mutex_lock(&cxipi_ipi_lock);
+	resv = cxipi_resv_lookup(irq);
+	remaining = resv ? cxipi_registry_remove_targets(cxipi_registry, resv,
+							 cpumask_bits(dest)) :
+			   -EINVAL;
+	if (remaining < 0) {
+		mutex_unlock(&cxipi_ipi_lock);
+		pr_warn("destroy of virq %u: no reservation, or CPUs that are not its targets\n",
+			irq);
+		return -EINVAL;
+	}
+	if (remaining)
+		cxipi_resv_fan_out(resv, cxipi_resv_targets(resv),
+				   cxipi_set_affinity,
+				   (void *)cxipi_targets(resv));
+
+	/* Sends that found the removed virqs finish before they go. */
 	synchronize_rcu();
-	cxipi_free_virqs(resv);
-	cxipi_resv_free(&cxipi_env, resv);
-	ret = 0;
-out:
+	if (cxipi_kind_of(data->domain) == CXIPI_KIND_PER_CPU)
+		cxipi_resv_fan_out(resv, cpumask_bits(dest), cxipi_dispose,
+				   NULL);
+	else if (!remaining)
+		irq_dispose_mapping(cxipi_resv_base(resv));
+	if (!remaining)
+		cxipi_resv_free(&cxipi_env, resv);
 	mutex_unlock(&cxipi_ipi_lock);
-	return ret;
+	return 0;
 }
 EXPORT_SYMBOL_GPL(cxipi_irq_destroy_ipi);
 
@@ -162,10 +202,11 @@ EXPORT_SYMBOL_GPL(cxipi_irq_destroy_ipi);
  * @cpu: target CPU
  *
  * A coprocessor is told this number so that it can raise and receive IPIs.
+ * On a SINGLE domain every target has the same hwirq.
  *
  * Context: any context.
- * Return: the hwirq, or INVALID_HWIRQ when @irq is no reservation or @cpu
- * is not one of its targets.
+ * Return: the hwirq, or INVALID_HWIRQ when @irq is no reservation, @cpu is
+ * at or past nr_cpu_ids, or @cpu is not one of its targets.
  */
 irq_hw_number_t cxipi_ipi_get_hwirq(unsigned int irq, unsigned int cpu)
 {
@@ -175,7 +216,7 @@ irq_hw_number_t cxipi_ipi_get_hwirq(unsigned int irq, unsigned int cpu)
 	unsigned int virq;
 
 	rcu_read_lock();
-	resv = cxipi_registry_lookup(cxipi_registry, irq);
+	resv = cxipi_resv_lookup(irq);
 	virq = resv ? cxipi_resv_virq_of(resv, cpu) : 0;
 	data = virq ? irq_get_irq_data(virq) : NULL;
 	if (data)
@@ -185,36 +226,157 @@ irq_hw_number_t cxipi_ipi_get_hwirq(unsigned int irq, unsigned int cpu)
 }
 EXPORT_SYMBOL_GPL(cxipi_ipi_get_hwirq);
 
+/* A chip that cannot send is a provider's bug: say so once (D5). */
+static int cxipi_no_send(const struct irq_chip *chip)
+{
+	WARN_ONCE(1, "cxipi: irq chip %s cannot send IPIs\n", chip->name);
+	return -EINVAL;
+}
+
+/* Send to one verified target of @resv.  Under rcu_read_lock(). */
+static int cxipi_send_single_rcu(const struct cxipi_resv *resv,
+				 unsigned int cpu)
+{
+	unsigned int virq = cxipi_resv_virq_of(resv, cpu);
+	struct irq_data *data = virq ? irq_get_irq_data(virq) : NULL;
+	struct irq_chip *chip = data ? irq_data_get_irq_chip(data) : NULL;
+
+	if (!chip)
+		return -EINVAL;
+	switch (cxipi_route_single(chip->ipi_send_single,
+				   chip->ipi_send_mask)) {
+	case CXIPI_SEND_SINGLE:
+		chip->ipi_send_single(data, cpu);
+		return 0;
+	case CXIPI_SEND_MASK:
+		chip->ipi_send_mask(data, cpumask_of(cpu));
+		return 0;
+	default:
+		return cxipi_no_send(chip);
+	}
+}
+
+static void cxipi_send_each(void *ctx, unsigned int cpu, unsigned int virq)
+{
+	struct irq_chip *chip = ctx;
+	struct irq_data *data = irq_get_irq_data(virq);
+
+	if (data)
+		chip->ipi_send_single(data, cpu);
+}
+
+/* Send to a verified mask of @resv's targets.  Under rcu_read_lock(). */
+static int cxipi_send_mask_rcu(const struct cxipi_resv *resv,
+			       struct irq_data *data,
+			       const struct cpumask *dest)
+{
+	struct irq_chip *chip = irq_data_get_irq_chip(data);
+
+	if (!chip)
+		return -EINVAL;
+	switch (cxipi_route_mask(chip->ipi_send_single, chip->ipi_send_mask)) {
+	case CXIPI_SEND_MASK:
+		chip->ipi_send_mask(data, dest);
+		return 0;
+	case CXIPI_SEND_SINGLE:
+		cxipi_resv_fan_out(resv, cpumask_bits(dest), cxipi_send_each,
+				   chip);
+		return 0;
+	default:
+		return cxipi_no_send(chip);
+	}
+}
+
 /**
  * cxipi_ipi_send_single() - send an IPI to one CPU
  * @virq: any virq of a reservation
  * @cpu: destination CPU, a target of the reservation
  *
+ * On a PER_CPU domain the chip gets the irq data of @cpu's own virq.  A chip
+ * without ipi_send_single is sent a mask of @cpu alone (D5).
+ *
  * Context: any context, hard irq included; never sleeps, never allocates.
- * Return: 0, or -EINVAL when @virq is no reservation, @cpu is not one of
- * its targets, or the chip cannot send.
+ * Return: 0; -EINVAL when @virq is no reservation, @cpu is at or past
+ * nr_cpu_ids or not one of its targets, or the chip cannot send.
  */
 int cxipi_ipi_send_single(unsigned int virq, unsigned int cpu)
 {
 	struct cxipi_resv *resv;
-	struct irq_data *data;
-	struct irq_chip *chip;
-	unsigned int target;
 	int ret = -EINVAL;
 
 	rcu_read_lock();
-	resv = cxipi_registry_lookup(cxipi_registry, virq);
-	target = resv ? cxipi_resv_virq_of(resv, cpu) : 0;
-	data = target ? irq_get_irq_data(target) : NULL;
-	chip = data ? irq_data_get_irq_chip(data) : NULL;
-	if (chip && chip->ipi_send_single) {
-		chip->ipi_send_single(data, cpu);
-		ret = 0;
-	}
+	resv = cxipi_resv_lookup(virq);
+	if (resv)
+		ret = cxipi_send_single_rcu(resv, cpu);
 	rcu_read_unlock();
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cxipi_ipi_send_single);
+
+/**
+ * cxipi_ipi_send_mask() - send an IPI to several CPUs
+ * @virq: any virq of a reservation
+ * @dest: destination CPUs, a subset of the reservation's targets
+ *
+ * A chip without ipi_send_mask is called with ipi_send_single for each CPU
+ * of @dest, with that CPU's irq data on a PER_CPU domain (D5).
+ *
+ * Context: any context, hard irq included; never sleeps, never allocates;
+ * the check is one pass over the mask's words.
+ * Return: 0; -EINVAL when @virq is no reservation, @dest is not a subset of
+ * its targets, or the chip cannot send.
+ */
+int cxipi_ipi_send_mask(unsigned int virq, const struct cpumask *dest)
+{
+	struct cxipi_resv *resv;
+	struct irq_data *data;
+	int ret = -EINVAL;
+
+	rcu_read_lock();
+	resv = cxipi_resv_lookup(virq);
+	data = resv ? irq_get_irq_data(virq) : NULL;
+	if (data && !cxipi_resv_check_mask(resv, cpumask_bits(dest)))
+		ret = cxipi_send_mask_rcu(resv, data, dest);
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(cxipi_ipi_send_mask);
+
+/**
+ * cxipi___ipi_send_single() - send an IPI to one CPU, by descriptor
+ * @desc: descriptor of any virq of a reservation, cached by the caller
+ * @cpu: destination CPU, a target of the reservation
+ *
+ * For architecture and core code.  Verified like cxipi_ipi_send_single(),
+ * always (D5).
+ *
+ * Context: any context, hard irq included.
+ * Return: 0 or -EINVAL, as cxipi_ipi_send_single().
+ */
+int cxipi___ipi_send_single(struct irq_desc *desc, unsigned int cpu)
+{
+	return desc ? cxipi_ipi_send_single(irq_desc_get_irq(desc), cpu) :
+		      -EINVAL;
+}
+EXPORT_SYMBOL_GPL(cxipi___ipi_send_single);
+
+/**
+ * cxipi___ipi_send_mask() - send an IPI to several CPUs, by descriptor
+ * @desc: descriptor of any virq of a reservation, cached by the caller
+ * @dest: destination CPUs, a subset of the reservation's targets
+ *
+ * For architecture and core code.  Verified like cxipi_ipi_send_mask(),
+ * always (D5).
+ *
+ * Context: any context, hard irq included.
+ * Return: 0 or -EINVAL, as cxipi_ipi_send_mask().
+ */
+int cxipi___ipi_send_mask(struct irq_desc *desc, const struct cpumask *dest)
+{
+	return desc ? cxipi_ipi_send_mask(irq_desc_get_irq(desc), dest) :
+		      -EINVAL;
+}
+EXPORT_SYMBOL_GPL(cxipi___ipi_send_mask);
 
 /**
  * cxipi_ipi_init() - create the reservation registry

@@ -10,43 +10,49 @@
 
 #include "cxipi.h"
 
-static unsigned int percpu_hwirqs = 64;
-module_param(percpu_hwirqs, uint, 0444);
-MODULE_PARM_DESC(percpu_hwirqs,
-		 "Doorbells (hwirqs) of the cxipi-percpu domain (default 64)");
+/* Enough for every CPU of a large machine; the doorbell map stays small. */
+#define CXIPI_MAX_HWIRQS 65536
 
-static struct cxipi_domain *cxipi_percpu;
+static unsigned int percpu_hwirqs = 256;
+module_param(percpu_hwirqs, uint, 0444);
+MODULE_PARM_DESC(percpu_hwirqs, "Doorbells of cxipi-percpu (default 256)");
+
+static unsigned int single_hwirqs = 64;
+module_param(single_hwirqs, uint, 0444);
+MODULE_PARM_DESC(single_hwirqs, "Doorbells of cxipi-single (default 64)");
 
 static int __init cxipi_init(void)
 {
 	int ret;
 
-	if (!percpu_hwirqs) {
-		pr_warn("percpu_hwirqs must be at least 1\n");
+	if (!percpu_hwirqs || percpu_hwirqs > CXIPI_MAX_HWIRQS ||
+	    !single_hwirqs || single_hwirqs > CXIPI_MAX_HWIRQS) {
+		pr_warn("percpu_hwirqs and single_hwirqs must be 1-%u\n",
+			CXIPI_MAX_HWIRQS);
 		return -EINVAL;
 	}
 
 	ret = cxipi_ipi_init();
 	if (ret)
 		return ret;
-
-	cxipi_percpu = cxipi_domain_create("cxipi-percpu", CXIPI_KIND_PER_CPU,
-					   percpu_hwirqs);
-	if (IS_ERR(cxipi_percpu)) {
-		ret = PTR_ERR(cxipi_percpu);
-		goto err_ipi;
-	}
-
-	ret = cxipi_sysfs_init(cxipi_percpu);
+	ret = cxipi_domains_init(percpu_hwirqs, single_hwirqs);
 	if (ret)
-		goto err_domain;
+		goto err_ipi;
+	ret = cxipi_hotplug_init();
+	if (ret)
+		goto err_domains;
+	ret = cxipi_sysfs_init();
+	if (ret)
+		goto err_hotplug;
 
-	pr_info("loaded: domain %s with %u hwirqs\n", cxipi_percpu->name,
-		percpu_hwirqs);
+	pr_info("loaded: cxipi-percpu with %u hwirqs, cxipi-single with %u\n",
+		percpu_hwirqs, single_hwirqs);
 	return 0;
 
-err_domain:
-	cxipi_domain_destroy(cxipi_percpu);
+err_hotplug:
+	cxipi_hotplug_exit();
+err_domains:
+	cxipi_domains_exit();
 err_ipi:
 	cxipi_ipi_exit();
 	return ret;
@@ -55,7 +61,8 @@ err_ipi:
 static void __exit cxipi_exit(void)
 {
 	cxipi_sysfs_exit();
-	cxipi_domain_destroy(cxipi_percpu);
+	cxipi_hotplug_exit();
+	cxipi_domains_exit();
 	cxipi_ipi_exit();
 	pr_info("unloaded\n");
 }

@@ -1,277 +1,264 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Shell knobs under /sys/kernel/cxipi/ for one test reservation on the
- * cxipi-percpu domain, with an in-module handler that counts, per CPU, the
- * IPIs it receives.  User input is checked here, before it reaches the IPI
- * API, so that bad input is an errno and never a warning.
+ * /sys/kernel/cxipi/: one directory per provider domain, with its kind,
+ * capacity and free hwirqs, the reserve knob, its reservations
+ * (sysfs_resv.c), and one coprocessor endpoint per possible CPU:
+ *   domains/<domain>/cpu<N>/pending   doorbells latched at CPU N
+ *   domains/<domain>/cpu<N>/ack       acknowledge one (coprocessor only)
+ *   domains/<domain>/cpu<N>/raise     ring a doorbell at CPU N
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/interrupt.h>
-#include <linux/irq.h>
 #include <linux/kobject.h>
-#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
-#include "cxipi.h"
+#include "sysfs.h"
 
-static struct kobject *cxipi_kobj;
-static struct cxipi_domain *cxipi_test_domain;
+/* Serializes sysfs writes and the lists of sysfs reservations. */
+DEFINE_MUTEX(cxipi_sysfs_lock);
 
-/* The test reservation; all of it is under cxipi_sysfs_lock. */
-static DEFINE_MUTEX(cxipi_sysfs_lock);
-static int cxipi_test_virq;
-static cpumask_var_t cxipi_test_targets;
+static struct kobject *cxipi_root;
+static struct kobject *cxipi_domains_kobj;
+static struct cxipi_sysfs_domain *cxipi_sysfs_domains[ARRAY_SIZE(cxipi_domains)];
 
-/* Per CPU: IPIs the test handler ran for, and runs on an unexpected CPU. */
-static DEFINE_PER_CPU(unsigned long, cxipi_received);
-static unsigned long cxipi_misplaced;
+#define to_sysfs_domain(k) container_of(k, struct cxipi_sysfs_domain, kobj)
 
-static irqreturn_t cxipi_test_handler(int irq, void *dev_id)
-{
-	unsigned int expected = (unsigned long)dev_id;
-
-	if (smp_processor_id() != expected || !in_hardirq())
-		WRITE_ONCE(cxipi_misplaced, READ_ONCE(cxipi_misplaced) + 1);
-	this_cpu_inc(cxipi_received);
-	return IRQ_HANDLED;
-}
-
-static void cxipi_test_release(void)
-{
-	unsigned int cpu;
-
-	if (!cxipi_test_virq)
-		return;
-	for_each_cpu(cpu, cxipi_test_targets)
-		free_irq(cxipi_test_virq + cpu -
-				 cpumask_first(cxipi_test_targets),
-			 (void *)(unsigned long)cpu);
-	cxipi_irq_destroy_ipi(cxipi_test_virq, cxipi_test_targets);
-	cxipi_test_virq = 0;
-	cpumask_clear(cxipi_test_targets);
-}
-
-static int cxipi_test_reserve(const struct cpumask *dest)
-{
-	unsigned int cpu, first = cpumask_first(dest);
-	int virq, ret;
-
-	virq = cxipi_irq_reserve_ipi(cxipi_test_domain->domain, dest);
-	if (virq < 0)
-		return virq;
-
-	for_each_cpu(cpu, dest) {
-		ret = request_irq(virq + cpu - first, cxipi_test_handler,
-				  IRQF_NO_THREAD, "cxipi-test",
-				  (void *)(unsigned long)cpu);
-		if (ret)
-			goto err;
-	}
-	cxipi_test_virq = virq;
-	cpumask_copy(cxipi_test_targets, dest);
-	return 0;
-err:
-	for_each_cpu(first, dest) {
-		if (first == cpu)
-			break;
-		free_irq(virq + first - cpumask_first(dest),
-			 (void *)(unsigned long)first);
-	}
-	cxipi_irq_destroy_ipi(virq, dest);
-	return ret;
-}
-
-/* A cpulist from user space: not empty, every CPU possible. */
-static int cxipi_parse_cpulist(const char *buf, struct cpumask *mask)
+/**
+ * cxipi_parse_cpulist() - a cpulist from user space
+ * @buf: what user space wrote, in the kernel's list format
+ * @mask: where the CPUs go
+ *
+ * Return: 0; -EINVAL for a malformed or empty list or a CPU that is not
+ * possible; -ERANGE for a CPU at or past nr_cpu_ids.
+ */
+int cxipi_parse_cpulist(const char *buf, struct cpumask *mask)
 {
 	int ret = cpulist_parse(buf, mask);
 
 	if (ret)
 		return ret;
-	if (cpumask_empty(mask))
+	if (cpumask_empty(mask) || !cpumask_subset(mask, cpu_possible_mask))
 		return -EINVAL;
-	if (!cpumask_subset(mask, cpu_possible_mask))
-		return -ERANGE;
 	return 0;
 }
 
-/* Parse a cpulist written by user space and apply @op to it, serialized. */
-static ssize_t cxipi_store_cpulist(const char *buf, size_t count,
-				   int (*op)(const struct cpumask *dest))
+static ssize_t kind_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
 {
-	cpumask_var_t dest;
-	int ret;
-
-	if (!zalloc_cpumask_var(&dest, GFP_KERNEL))
-		return -ENOMEM;
-	ret = cxipi_parse_cpulist(buf, dest);
-	if (!ret) {
-		mutex_lock(&cxipi_sysfs_lock);
-		ret = op(dest);
-		mutex_unlock(&cxipi_sysfs_lock);
-	}
-	free_cpumask_var(dest);
-	return ret ? ret : count;
+	return sysfs_emit(buf, "%s\n",
+			  to_sysfs_domain(kobj)->dom->kind ==
+					  CXIPI_KIND_SINGLE ?
+				  "single" :
+				  "per_cpu");
 }
 
-static int cxipi_test_reserve_new(const struct cpumask *dest)
+static ssize_t capacity_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
 {
-	return cxipi_test_virq ? -EBUSY : cxipi_test_reserve(dest);
+	return sysfs_emit(buf, "%u\n", to_sysfs_domain(kobj)->dom->nr_hwirqs);
 }
 
-static int cxipi_test_destroy(const struct cpumask *dest)
+static ssize_t free_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
 {
-	if (!cxipi_test_virq)
-		return -ENOENT;
-	if (!cpumask_equal(dest, cxipi_test_targets))
-		return -EINVAL;
-	cxipi_test_release();
-	return 0;
+	struct cxipi_domain *dom = to_sysfs_domain(kobj)->dom;
+
+	return sysfs_emit(buf, "%u\n", cxipi_hwirq_pool_free_count(dom->pool));
 }
 
 static ssize_t reserve_store(struct kobject *kobj, struct kobj_attribute *attr,
 			     const char *buf, size_t count)
 {
-	return cxipi_store_cpulist(buf, count, cxipi_test_reserve_new);
-}
+	int ret = cxipi_sysfs_reserve(to_sysfs_domain(kobj), buf);
 
-static ssize_t reserve_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
-{
-	ssize_t len;
-
-	mutex_lock(&cxipi_sysfs_lock);
-	len = sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(cxipi_test_targets));
-	mutex_unlock(&cxipi_sysfs_lock);
-	return len;
-}
-
-static ssize_t destroy_store(struct kobject *kobj, struct kobj_attribute *attr,
-			     const char *buf, size_t count)
-{
-	return cxipi_store_cpulist(buf, count, cxipi_test_destroy);
-}
-
-static ssize_t send_store(struct kobject *kobj, struct kobj_attribute *attr,
-			  const char *buf, size_t count)
-{
-	unsigned int cpu;
-	int ret;
-
-	ret = kstrtouint(buf, 10, &cpu);
-	if (ret)
-		return ret;
-	if (cpu >= nr_cpu_ids)
-		return -ERANGE;
-
-	mutex_lock(&cxipi_sysfs_lock);
-	if (!cxipi_test_virq)
-		ret = -ENOENT;
-	else if (!cpumask_test_cpu(cpu, cxipi_test_targets))
-		ret = -EINVAL;
-	else
-		ret = cxipi_ipi_send_single(cxipi_test_virq, cpu);
-	mutex_unlock(&cxipi_sysfs_lock);
 	return ret ? ret : count;
 }
 
-static ssize_t virq_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
+static struct kobj_attribute cxipi_domain_kind = __ATTR_RO(kind);
+static struct kobj_attribute cxipi_domain_capacity = __ATTR_RO(capacity);
+static struct kobj_attribute cxipi_domain_free = __ATTR_RO(free);
+static struct kobj_attribute cxipi_domain_reserve = __ATTR_WO(reserve);
+
+static struct attribute *cxipi_domain_attrs[] = {
+	&cxipi_domain_kind.attr,
+	&cxipi_domain_capacity.attr,
+	&cxipi_domain_free.attr,
+	&cxipi_domain_reserve.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(cxipi_domain);
+
+static void cxipi_domain_dir_release(struct kobject *kobj)
 {
-	return sysfs_emit(buf, "%d\n", READ_ONCE(cxipi_test_virq));
+	kfree(to_sysfs_domain(kobj));
 }
 
-static ssize_t hwirqs_show(struct kobject *kobj, struct kobj_attribute *attr,
-			   char *buf)
+static const struct kobj_type cxipi_domain_ktype = {
+	.release = cxipi_domain_dir_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = cxipi_domain_groups,
+};
+
+/* ---- coprocessor endpoints: domains/<domain>/cpu<N>/ --------------------- */
+
+/* The CPU of an endpoint directory is in its name; its parent is the domain. */
+static int cxipi_endpoint(struct kobject *kobj, struct irq_domain **domain,
+			  unsigned int *cpu)
 {
-	unsigned int cpu;
+	*domain = to_sysfs_domain(kobj->parent)->dom->domain;
+	return kstrtouint(kobject_name(kobj) + 3, 10, cpu);
+}
+
+static ssize_t pending_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct cxipi_domain *dom = to_sysfs_domain(kobj->parent)->dom;
+	struct irq_domain *domain;
+	unsigned int cpu, hwirq;
 	ssize_t len = 0;
 
-	mutex_lock(&cxipi_sysfs_lock);
-	for_each_cpu(cpu, cxipi_test_targets)
-		len += sysfs_emit_at(buf, len, "%s%lu", len ? " " : "",
-				     cxipi_ipi_get_hwirq(cxipi_test_virq, cpu));
-	mutex_unlock(&cxipi_sysfs_lock);
+	if (cxipi_endpoint(kobj, &domain, &cpu))
+		return -EINVAL;
+	for (hwirq = 0; hwirq < dom->nr_hwirqs; hwirq++)
+		if (cxipi_coproc_pending(domain, cpu, hwirq))
+			len += sysfs_emit_at(buf, len, "%s%u", len ? " " : "",
+					     hwirq);
 	return len + sysfs_emit_at(buf, len, "\n");
 }
 
-static ssize_t received_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
+static ssize_t ack_store(struct kobject *kobj, struct kobj_attribute *attr,
+			 const char *buf, size_t count)
+{
+	struct irq_domain *domain;
+	unsigned int cpu, hwirq;
+	int ret;
+
+	if (cxipi_endpoint(kobj, &domain, &cpu) || kstrtouint(buf, 0, &hwirq))
+		return -EINVAL;
+	ret = cxipi_coproc_ack(domain, cpu, hwirq);
+	return ret ? ret : count;
+}
+
+static ssize_t raise_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct irq_domain *domain;
+	unsigned int cpu, hwirq;
+	int ret;
+
+	if (cxipi_endpoint(kobj, &domain, &cpu) || kstrtouint(buf, 0, &hwirq))
+		return -EINVAL;
+	ret = cxipi_coproc_raise(domain, cpu, hwirq);
+	return ret ? ret : count;
+}
+
+static struct kobj_attribute cxipi_endpoint_pending = __ATTR_RO(pending);
+static struct kobj_attribute cxipi_endpoint_ack = __ATTR_WO(ack);
+static struct kobj_attribute cxipi_endpoint_raise = __ATTR_WO(raise);
+
+static struct attribute *cxipi_endpoint_attrs[] = {
+	&cxipi_endpoint_pending.attr,
+	&cxipi_endpoint_ack.attr,
+	&cxipi_endpoint_raise.attr,
+	NULL,
+};
+
+static const struct attribute_group cxipi_endpoint_group = {
+	.attrs = cxipi_endpoint_attrs,
+};
+
+static void cxipi_sysfs_domain_del(struct cxipi_sysfs_domain *sd)
 {
 	unsigned int cpu;
-	ssize_t len = 0;
 
-	for_each_possible_cpu(cpu)
-		len += sysfs_emit_at(buf, len, "%s%lu", len ? " " : "",
-				     per_cpu(cxipi_received, cpu));
-	return len + sysfs_emit_at(buf, len, "\n");
+	if (sd->cpus)
+		for_each_possible_cpu(cpu)
+			kobject_put(sd->cpus[cpu]);
+	kfree(sd->cpus);
+	kobject_put(sd->resv_kobj);
+	kobject_put(&sd->kobj);
 }
 
-static ssize_t misplaced_show(struct kobject *kobj, struct kobj_attribute *attr,
-			      char *buf)
+static struct cxipi_sysfs_domain *
+cxipi_sysfs_domain_add(struct cxipi_domain *dom)
 {
-	return sysfs_emit(buf, "%lu\n", READ_ONCE(cxipi_misplaced));
+	struct cxipi_sysfs_domain *sd;
+	unsigned int cpu;
+	char name[16];
+
+	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
+	if (!sd)
+		return NULL;
+	sd->dom = dom;
+	INIT_LIST_HEAD(&sd->reservations);
+	if (kobject_init_and_add(&sd->kobj, &cxipi_domain_ktype,
+				 cxipi_domains_kobj, "%s", dom->name))
+		goto err;
+	sd->resv_kobj = kobject_create_and_add("reservations", &sd->kobj);
+	sd->cpus = kcalloc(nr_cpu_ids, sizeof(*sd->cpus), GFP_KERNEL);
+	if (!sd->resv_kobj || !sd->cpus)
+		goto err;
+	for_each_possible_cpu(cpu) {
+		snprintf(name, sizeof(name), "cpu%u", cpu);
+		sd->cpus[cpu] = kobject_create_and_add(name, &sd->kobj);
+		if (!sd->cpus[cpu] ||
+		    sysfs_create_group(sd->cpus[cpu], &cxipi_endpoint_group))
+			goto err;
+	}
+	return sd;
+err:
+	cxipi_sysfs_domain_del(sd);
+	return NULL;
 }
-
-static struct kobj_attribute cxipi_attr_reserve = __ATTR_RW_MODE(reserve, 0600);
-static struct kobj_attribute cxipi_attr_destroy = __ATTR_WO(destroy);
-static struct kobj_attribute cxipi_attr_send = __ATTR_WO(send);
-static struct kobj_attribute cxipi_attr_virq = __ATTR_RO(virq);
-static struct kobj_attribute cxipi_attr_hwirqs = __ATTR_RO(hwirqs);
-static struct kobj_attribute cxipi_attr_received = __ATTR_RO(received);
-static struct kobj_attribute cxipi_attr_misplaced = __ATTR_RO(misplaced);
-
-static struct attribute *cxipi_attrs[] = {
-	&cxipi_attr_reserve.attr,   &cxipi_attr_destroy.attr,
-	&cxipi_attr_send.attr,	    &cxipi_attr_virq.attr,
-	&cxipi_attr_hwirqs.attr,    &cxipi_attr_received.attr,
-	&cxipi_attr_misplaced.attr, NULL,
-};
-
-static const struct attribute_group cxipi_group = {
-	.attrs = cxipi_attrs,
-};
 
 /**
  * cxipi_sysfs_init() - publish /sys/kernel/cxipi/
- * @dom: the provider domain the test reservation is made on
  *
- * Return: 0 or -errno.
+ * Return: 0 or -errno, with nothing left behind.
  */
-int cxipi_sysfs_init(struct cxipi_domain *dom)
+int cxipi_sysfs_init(void)
 {
-	int ret;
+	int i, ret = -ENOMEM;
 
-	if (!zalloc_cpumask_var(&cxipi_test_targets, GFP_KERNEL))
-		return -ENOMEM;
-	cxipi_test_domain = dom;
-
-	cxipi_kobj = kobject_create_and_add("cxipi", kernel_kobj);
-	if (!cxipi_kobj) {
-		ret = -ENOMEM;
-		goto err_mask;
-	}
-	ret = sysfs_create_group(cxipi_kobj, &cxipi_group);
+	ret = cxipi_sysfs_resv_init();
 	if (ret)
-		goto err_kobj;
+		return ret;
+	cxipi_root = kobject_create_and_add("cxipi", kernel_kobj);
+	if (!cxipi_root)
+		goto err;
+	cxipi_domains_kobj = kobject_create_and_add("domains", cxipi_root);
+	if (!cxipi_domains_kobj)
+		goto err;
+	for (i = 0; i < ARRAY_SIZE(cxipi_domains); i++) {
+		cxipi_sysfs_domains[i] =
+			cxipi_sysfs_domain_add(cxipi_domains[i]);
+		if (!cxipi_sysfs_domains[i])
+			goto err;
+	}
 	return 0;
-
-err_kobj:
-	kobject_put(cxipi_kobj);
-err_mask:
-	free_cpumask_var(cxipi_test_targets);
-	return ret;
+err:
+	cxipi_sysfs_exit();
+	return -ENOMEM;
 }
 
 /**
- * cxipi_sysfs_exit() - remove the knobs and release the test reservation
+ * cxipi_sysfs_exit() - destroy what sysfs reserved, remove the files
  */
 void cxipi_sysfs_exit(void)
 {
-	/* Removing the files waits for writers already inside them. */
-	kobject_put(cxipi_kobj);
-	cxipi_test_release();
-	free_cpumask_var(cxipi_test_targets);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cxipi_sysfs_domains); i++) {
+		if (!cxipi_sysfs_domains[i])
+			continue;
+		cxipi_sysfs_release_all(cxipi_sysfs_domains[i]);
+		cxipi_sysfs_domain_del(cxipi_sysfs_domains[i]);
+		cxipi_sysfs_domains[i] = NULL;
+	}
+	kobject_put(cxipi_domains_kobj);
+	kobject_put(cxipi_root);
+	cxipi_domains_kobj = NULL;
+	cxipi_root = NULL;
+	cxipi_sysfs_resv_exit();
 }

@@ -432,3 +432,38 @@ TEST(BitsSpan, CopyFromDropsSourceGarbage)
 	EXPECT_EQ(dst[1], 1UL << 5); // bit 69; bits 70..127 are not copied
 	EXPECT_EQ(s.weight(), 2u);
 }
+
+TEST(BitsSpan, ClearAllOfClearsExactlyTheOtherMasksBitsAcrossWords)
+{
+	Mask mine(150), other(150);
+	mine.set(0).set(5).set(63).set(64).set(100).set(149);
+	other.set(5).set(64).set(149).set(120).set_garbage();
+	BitsSpan s(mine.data(), 150);
+	s.clear_all_of(view(other));
+	EXPECT_EQ(mine.words()[0], 1UL | 1UL << 63);
+	EXPECT_EQ(mine.words()[1], 1UL << (100 - 64));
+	EXPECT_EQ(mine.words()[2], 0UL);
+	EXPECT_EQ(s.weight(), 3u);
+	// Clearing with an empty mask, or again with the same one, is a no-op.
+	s.clear_all_of(view(Mask(150)));
+	s.clear_all_of(view(other));
+	EXPECT_EQ(s.weight(), 3u);
+	EXPECT_TRUE(s.test(0) && s.test(63) && s.test(100));
+}
+
+TEST(BitsSpan, ClearAllOfMatchesNaiveModelOnRandomMasks)
+{
+	std::mt19937_64 rng(11);
+	for (unsigned nbits : {1u, 63u, 64u, 65u, 200u, 8192u}) {
+		for (int round = 0; round < 20; round++) {
+			Mask a = random_mask(nbits, 0.5, rng, false);
+			const Mask b = random_mask(nbits, 0.3, rng, round % 2);
+			const Mask before = a;
+			BitsSpan(a.data(), nbits).clear_all_of(view(b));
+			for (unsigned bit = 0; bit < nbits; bit++)
+				ASSERT_EQ(a.test(bit),
+					  before.test(bit) && !b.test(bit))
+					<< "nbits " << nbits << " bit " << bit;
+		}
+	}
+}

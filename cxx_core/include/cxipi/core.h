@@ -115,11 +115,45 @@ unsigned int cxipi_resv_virq_of(const struct cxipi_resv *resv,
 				unsigned int cpu);
 
 /*
+ * The virq the per-CPU layout gives @cpu (base + cpu - offset; base on a
+ * SINGLE domain), whether or not @cpu is still a target.  For freeing the
+ * virqs of CPUs just removed.
+ */
+unsigned int cxipi_resv_layout_virq(const struct cxipi_resv *resv,
+				    unsigned int cpu);
+
+/*
  * 0 when every CPU of @mask (@nbits bits) is a target, else -CXIPI_EINVAL.
  * Lock-free, no allocation, one pass over the mask's words.
  */
 int cxipi_resv_check_mask(const struct cxipi_resv *resv,
 			  const unsigned long *mask);
+
+/*
+ * Call @send(ctx, cpu, virq) for each CPU of @mask, lowest first, with the
+ * virq that carries an IPI to it.  @mask must have been checked with
+ * cxipi_resv_check_mask().  Lock-free, no allocation.
+ * OWNERSHIP: @mask is borrowed for the call; @ctx is passed through.
+ */
+void cxipi_resv_fan_out(const struct cxipi_resv *resv,
+			const unsigned long *mask,
+			void (*send)(void *ctx, unsigned int cpu,
+				     unsigned int virq),
+			void *ctx);
+
+/* ---- send routes: what to call on a chip, given what it has ------------- */
+
+enum cxipi_send_via {
+	CXIPI_SEND_NONE = 0, /* the chip cannot send: -EINVAL */
+	CXIPI_SEND_SINGLE = 1, /* chip->ipi_send_single, per CPU */
+	CXIPI_SEND_MASK = 2, /* chip->ipi_send_mask, once */
+};
+
+/* Route of a send to one CPU: single, else mask with one CPU (D5). */
+enum cxipi_send_via cxipi_route_single(bool chip_has_single,
+				       bool chip_has_mask);
+/* Route of a send to a mask: mask, else single for each CPU (D5). */
+enum cxipi_send_via cxipi_route_mask(bool chip_has_single, bool chip_has_mask);
 
 /* ---- registry: virq -> reservation ------------------------------------- */
 
@@ -141,6 +175,17 @@ int cxipi_registry_insert(const struct cxipi_env *env,
 			  struct cxipi_registry *reg, struct cxipi_resv *resv);
 void cxipi_registry_remove(struct cxipi_registry *reg,
 			   const struct cxipi_resv *resv);
+/*
+ * Remove the CPUs of @dest from @resv's targets and unpublish the virqs that
+ * no longer carry an IPI: on PER_CPU, the virq of each removed CPU; on
+ * SINGLE, the one virq once no target remains.  Returns how many targets
+ * remain, or -CXIPI_EINVAL (nothing changed) when @dest is empty or not a
+ * subset of the targets.  The caller frees the unpublished virqs, and @resv
+ * when none remain, after a grace period.
+ */
+int cxipi_registry_remove_targets(struct cxipi_registry *reg,
+				  struct cxipi_resv *resv,
+				  const unsigned long *dest);
 /* The reservation owning @virq, or NULL.  Safe against concurrent writers. */
 struct cxipi_resv *cxipi_registry_lookup(const struct cxipi_registry *reg,
 					 unsigned int virq);
@@ -208,6 +253,51 @@ cxipi_doorbells_drain(struct cxipi_doorbells *bells, unsigned int cpu,
 /* Whether doorbell @hwirq of @cpu is pending (for tests and sysfs). */
 bool cxipi_doorbells_pending(const struct cxipi_doorbells *bells,
 			     unsigned int cpu, unsigned int hwirq);
+
+/*
+ * Mask @hwirq on every CPU: raises still latch, drains leave it pending.
+ * Lock-free.  Out-of-range @hwirq is ignored.
+ */
+void cxipi_doorbells_mask(struct cxipi_doorbells *bells, unsigned int hwirq);
+
+/*
+ * Unmask @hwirq and call @kick(ctx, cpu) for each CPU where it is latched
+ * and no kick is under way, so that what was latched is delivered once.
+ */
+void cxipi_doorbells_unmask(struct cxipi_doorbells *bells, unsigned int hwirq,
+			    void (*kick)(void *ctx, unsigned int cpu),
+			    void *ctx);
+
+/*
+ * The CPU that last drained @hwirq (for replaying an IPI the flow handler
+ * left pending), or -CXIPI_EINVAL when it was never delivered.
+ */
+int cxipi_doorbells_last_cpu(const struct cxipi_doorbells *bells,
+			     unsigned int hwirq);
+
+/*
+ * For a coprocessor endpoint: take (acknowledge) the lowest pending
+ * doorbell of @cpu into @hwirq.  Returns 1 when one was taken, 0 when none
+ * is pending, -CXIPI_EINVAL for a bad @cpu.  Masks do not apply: they are
+ * the Linux side's.  Lock-free.
+ */
+int cxipi_doorbells_take(struct cxipi_doorbells *bells, unsigned int cpu,
+			 unsigned int *hwirq);
+
+/*
+ * For a coprocessor endpoint: acknowledge doorbell @hwirq of @cpu.  Returns
+ * 1 when it was pending (and is now clear), 0 when it was not, and
+ * -CXIPI_EINVAL for bad arguments.  Lock-free.
+ */
+int cxipi_doorbells_ack(struct cxipi_doorbells *bells, unsigned int cpu,
+			unsigned int hwirq);
+
+/*
+ * Give @hwirq a clean start (or end): masked, nothing pending on any CPU,
+ * never delivered.  For when its virq is allocated or freed; the caller
+ * makes sure nobody raises it meanwhile.
+ */
+void cxipi_doorbells_reset(struct cxipi_doorbells *bells, unsigned int hwirq);
 
 #ifdef __cplusplus
 }

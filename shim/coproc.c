@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The coprocessor side of cxipi's provider domains.  A CPU that is possible
+ * but not online for Linux is a coprocessor: IPIs raised at it latch in its
+ * doorbell bank, where its endpoint reads and acknowledges them; and it can
+ * raise a hwirq at a Linux CPU, which runs the mapped virq's handler there.
+ */
+#include <linux/cpumask.h>
+#include <linux/module.h>
+
+#include "cxipi.h"
+
+static struct cxipi_domain *cxipi_coproc_domain(struct irq_domain *domain,
+						unsigned int cpu)
+{
+	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
+		return NULL;
+	return cxipi_domain_of(domain);
+}
+
+/**
+ * cxipi_coproc_take() - take the lowest pending doorbell of a coprocessor
+ * @domain: one of cxipi's provider domains
+ * @cpu: the coprocessor: possible, not online
+ * @hwirq: where the doorbell taken is stored
+ *
+ * Context: any context; lock-free.
+ * Return: 1 when a doorbell was taken, 0 when none is pending, -EINVAL for
+ * a domain that is not cxipi's or a CPU that is not possible, -EBUSY for a
+ * CPU that is online (its doorbells are Linux's to deliver).
+ */
+int cxipi_coproc_take(struct irq_domain *domain, unsigned int cpu,
+		      irq_hw_number_t *hwirq)
+{
+	struct cxipi_domain *dom = cxipi_coproc_domain(domain, cpu);
+	unsigned int taken;
+	int ret;
+
+	if (!dom)
+		return -EINVAL;
+	if (cpu_online(cpu))
+		return -EBUSY;
+	ret = cxipi_doorbells_take(dom->bells, cpu, &taken);
+	if (ret == 1)
+		*hwirq = taken;
+	return ret < 0 ? -EINVAL : ret;
+}
+EXPORT_SYMBOL_GPL(cxipi_coproc_take);
+
+/**
+ * cxipi_coproc_ack() - acknowledge one doorbell of a coprocessor
+ * @domain: one of cxipi's provider domains
+ * @cpu: the coprocessor: possible, not online
+ * @hwirq: the doorbell
+ *
+ * Context: any context; lock-free.
+ * Return: 0 when it was pending and is now clear, -ENOENT when it was not
+ * pending, -EINVAL for a bad domain, CPU or hwirq, -EBUSY for an online CPU.
+ */
+int cxipi_coproc_ack(struct irq_domain *domain, unsigned int cpu,
+		     irq_hw_number_t hwirq)
+{
+	struct cxipi_domain *dom = cxipi_coproc_domain(domain, cpu);
+	int ret;
+
+	if (!dom || hwirq >= dom->nr_hwirqs)
+		return -EINVAL;
+	if (cpu_online(cpu))
+		return -EBUSY;
+	ret = cxipi_doorbells_ack(dom->bells, cpu, hwirq);
+	return ret == 1 ? 0 : ret == 0 ? -ENOENT : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(cxipi_coproc_ack);
+
+/**
+ * cxipi_coproc_pending() - whether a doorbell of a CPU is pending
+ * @domain: one of cxipi's provider domains
+ * @cpu: any possible CPU
+ * @hwirq: the doorbell
+ *
+ * Context: any context; lock-free.
+ * Return: true when pending; false otherwise or for bad arguments.
+ */
+bool cxipi_coproc_pending(struct irq_domain *domain, unsigned int cpu,
+			  irq_hw_number_t hwirq)
+{
+	struct cxipi_domain *dom = cxipi_coproc_domain(domain, cpu);
+
+	return dom && hwirq < dom->nr_hwirqs &&
+	       cxipi_doorbells_pending(dom->bells, cpu, hwirq);
+}
+EXPORT_SYMBOL_GPL(cxipi_coproc_pending);
+
+/**
+ * cxipi_coproc_raise() - a coprocessor rings a doorbell at a CPU
+ * @domain: one of cxipi's provider domains
+ * @cpu: target CPU: online, the handler of the virq mapped to @hwirq runs
+ *	 there in hard-irq context; not online, the doorbell latches
+ * @hwirq: the doorbell, as ipi_get_hwirq() told the coprocessor
+ *
+ * Context: any context, hard irq included; lock-free.
+ * Return: 0, or -EINVAL for a bad domain, CPU or hwirq.
+ */
+int cxipi_coproc_raise(struct irq_domain *domain, unsigned int cpu,
+		       irq_hw_number_t hwirq)
+{
+	struct cxipi_domain *dom = cxipi_coproc_domain(domain, cpu);
+
+	if (!dom || hwirq >= dom->nr_hwirqs)
+		return -EINVAL;
+	cxipi_ring(dom, cpu, hwirq);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(cxipi_coproc_raise);

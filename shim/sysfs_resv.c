@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reservations made from the shell:
+ * /sys/kernel/cxipi/domains/<domain>/reservations/<name>/.  Each one has an
+ * in-module handler on each of its virqs that counts, per CPU, the IPIs it
+ * ran for, and notes any run on a CPU that is not its target or outside
+ * hard-irq context.  Input is checked here, before it reaches the IPI API,
+ * so that bad input is an errno and never a warning.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/workqueue.h>
+
+#include "sysfs.h"
+
+#define CXIPI_NAME_MAX 32
+
+/**
+ * struct cxipi_sysfs_resv - one reservation made through sysfs
+ * @kobj: its directory
+ * @node: entry in its domain's list
+ * @sd: its domain's directory
+ * @name: its name
+ * @base: the first virq irq_reserve_ipi() returned
+ * @offset: the first CPU of the targets at reservation
+ * @targets: the CPUs that are still targets; empty once destroyed
+ * @received: per CPU, handler runs
+ * @misplaced: handler runs on a CPU that is not the virq's target, or
+ *	       outside hard-irq context
+ * @remove_work: takes the directory away once the last target is gone
+ */
+struct cxipi_sysfs_resv {
+	struct kobject kobj;
+	struct list_head node;
+	struct cxipi_sysfs_domain *sd;
+	char name[CXIPI_NAME_MAX];
+	unsigned int base;
+	unsigned int offset;
+	cpumask_var_t targets;
+	unsigned long __percpu *received;
+	atomic_long_t misplaced;
+	struct work_struct remove_work;
+};
+
+static struct workqueue_struct *cxipi_remove_wq;
+/* Set at module exit: no new reservations from then on. */
+static bool cxipi_sysfs_closing;
+
+#define to_sysfs_resv(k) container_of(k, struct cxipi_sysfs_resv, kobj)
+
+static bool cxipi_per_cpu(const struct cxipi_sysfs_resv *sr)
+{
+	return sr->sd->dom->kind == CXIPI_KIND_PER_CPU;
+}
+
+/* The virq that carries IPIs to @cpu in @sr's layout. */
+static unsigned int cxipi_virq_for(const struct cxipi_sysfs_resv *sr,
+				   unsigned int cpu)
+{
+	return cxipi_per_cpu(sr) ? sr->base + cpu - sr->offset : sr->base;
+}
+
+static irqreturn_t cxipi_count_handler(int irq, void *dev_id)
+{
+	struct cxipi_sysfs_resv *sr = dev_id;
+	unsigned int cpu = smp_processor_id();
+	bool right_cpu = cxipi_per_cpu(sr) ? irq == cxipi_virq_for(sr, cpu) :
+					     cpumask_test_cpu(cpu, sr->targets);
+
+	if (!right_cpu || !in_hardirq())
+		atomic_long_inc(&sr->misplaced);
+	this_cpu_inc(*sr->received);
+	return IRQ_HANDLED;
+}
+
+static void cxipi_free_handlers(struct cxipi_sysfs_resv *sr,
+				const struct cpumask *cpus)
+{
+	unsigned int cpu;
+
+	if (!cxipi_per_cpu(sr)) {
+		free_irq(sr->base, sr);
+		return;
+	}
+	for_each_cpu(cpu, cpus)
+		free_irq(cxipi_virq_for(sr, cpu), sr);
+}
+
+static int cxipi_request_handlers(struct cxipi_sysfs_resv *sr)
+{
+	unsigned int cpu, done;
+	int ret;
+
+	if (!cxipi_per_cpu(sr))
+		return request_irq(sr->base, cxipi_count_handler,
+				   IRQF_NO_THREAD, sr->name, sr);
+	for_each_cpu(cpu, sr->targets) {
+		ret = request_irq(cxipi_virq_for(sr, cpu), cxipi_count_handler,
+				  IRQF_NO_THREAD, sr->name, sr);
+		if (ret)
+			goto err;
+	}
+	return 0;
+err:
+	for_each_cpu(done, sr->targets) {
+		if (done == cpu)
+			break;
+		free_irq(cxipi_virq_for(sr, done), sr);
+	}
+	return ret;
+}
+
+static void cxipi_resv_release(struct kobject *kobj)
+{
+	struct cxipi_sysfs_resv *sr = to_sysfs_resv(kobj);
+
+	free_percpu(sr->received);
+	free_cpumask_var(sr->targets);
+	kfree(sr);
+}
+
+static void cxipi_remove_dir(struct work_struct *work)
+{
+	struct cxipi_sysfs_resv *sr =
+		container_of(work, struct cxipi_sysfs_resv, remove_work);
+
+	kobject_put(&sr->kobj);
+}
+
+/*
+ * Remove @dest from @sr's targets: free their handlers, then destroy them
+ * in the IPI layer.  When none remains, the directory goes from a work item,
+ * since this may run inside one of its own files.  Under cxipi_sysfs_lock.
+ */
+static int cxipi_resv_remove(struct cxipi_sysfs_resv *sr,
+			     const struct cpumask *dest)
+{
+	unsigned int live_virq;
+	bool last;
+	int ret;
+
+	if (cpumask_empty(sr->targets))
+		return -ENODEV;
+	if (cpumask_empty(dest) || !cpumask_subset(dest, sr->targets))
+		return -EINVAL;
+
+	last = cpumask_equal(dest, sr->targets);
+	live_virq = cxipi_virq_for(sr, cpumask_first(sr->targets));
+	if (cxipi_per_cpu(sr) || last)
+		cxipi_free_handlers(sr, dest);
+	ret = cxipi_irq_destroy_ipi(live_virq, dest);
+	if (WARN_ON_ONCE(ret))
+		return ret;
+	cpumask_andnot(sr->targets, sr->targets, dest);
+	if (last) {
+		list_del(&sr->node);
+		queue_work(cxipi_remove_wq, &sr->remove_work);
+	}
+	return 0;
+}
+
+static ssize_t virq_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct cxipi_sysfs_resv *sr = to_sysfs_resv(kobj);
+	unsigned int virq = 0;
+
+	mutex_lock(&cxipi_sysfs_lock);
+	if (!cpumask_empty(sr->targets))
+		virq = cxipi_virq_for(sr, cpumask_first(sr->targets));
+	mutex_unlock(&cxipi_sysfs_lock);
+	return sysfs_emit(buf, "%u\n", virq);
+}
+
+static ssize_t targets_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct cxipi_sysfs_resv *sr = to_sysfs_resv(kobj);
+	ssize_t len;
+
+	mutex_lock(&cxipi_sysfs_lock);
+	len = sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(sr->targets));
+	mutex_unlock(&cxipi_sysfs_lock);
+	return len;
+}
+
+static ssize_t hwirqs_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	struct cxipi_sysfs_resv *sr = to_sysfs_resv(kobj);
+	irq_hw_number_t hwirq;
+	unsigned int cpu;
+	ssize_t len = 0;
+
+	mutex_lock(&cxipi_sysfs_lock);
+	for_each_cpu(cpu, sr->targets) {
+		hwirq = cxipi_ipi_get_hwirq(cxipi_virq_for(sr, cpu), cpu);
+		len += sysfs_emit_at(buf, len, "%s%lu", len ? " " : "", hwirq);
+	}
+	mutex_unlock(&cxipi_sysfs_lock);
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+
+static ssize_t received_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	struct cxipi_sysfs_resv *sr = to_sysfs_resv(kobj);
+	unsigned long count;
+	unsigned int cpu;
+	ssize_t len = 0;
+
+	for_each_possible_cpu(cpu) {
+		count = READ_ONCE(*per_cpu_ptr(sr->received, cpu));
+		len += sysfs_emit_at(buf, len, "%s%lu", len ? " " : "", count);
+	}
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+
+static ssize_t misplaced_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%ld\n",
+			  atomic_long_read(&to_sysfs_resv(kobj)->misplaced));
+}
+
+static ssize_t send_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count)
+{
+	struct cxipi_sysfs_resv *sr = to_sysfs_resv(kobj);
+	unsigned int cpu;
+	int ret;
+
+	ret = kstrtouint(buf, 10, &cpu);
+	if (ret)
+		return -EINVAL;
+	if (cpu >= nr_cpu_ids)
+		return -ERANGE;
+
+	mutex_lock(&cxipi_sysfs_lock);
+	if (cpumask_empty(sr->targets))
+		ret = -ENODEV;
+	else if (!cpumask_test_cpu(cpu, sr->targets))
+		ret = -EINVAL;
+	else
+		ret = cxipi_ipi_send_single(cxipi_virq_for(sr, cpu), cpu);
+	mutex_unlock(&cxipi_sysfs_lock);
+	return ret ? ret : count;
+}
+
+/* Parse a cpulist and apply @op to @sr with it, serialized. */
+static ssize_t cxipi_resv_store_cpulist(struct cxipi_sysfs_resv *sr,
+					const char *buf, size_t count,
+					int (*op)(struct cxipi_sysfs_resv *sr,
+						  const struct cpumask *mask))
+{
+	cpumask_var_t mask;
+	int ret;
+
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	ret = cxipi_parse_cpulist(buf, mask);
+	if (!ret) {
+		mutex_lock(&cxipi_sysfs_lock);
+		ret = op(sr, mask);
+		mutex_unlock(&cxipi_sysfs_lock);
+	}
+	free_cpumask_var(mask);
+	return ret ? ret : count;
+}
+
+static int cxipi_resv_send_mask(struct cxipi_sysfs_resv *sr,
+				const struct cpumask *mask)
+{
+	if (cpumask_empty(sr->targets))
+		return -ENODEV;
+	if (!cpumask_subset(mask, sr->targets))
+		return -EINVAL;
+	return cxipi_ipi_send_mask(cxipi_virq_for(sr, cpumask_first(mask)),
+				   mask);
+}
+
+static ssize_t send_mask_store(struct kobject *kobj,
+			       struct kobj_attribute *attr, const char *buf,
+			       size_t count)
+{
+	return cxipi_resv_store_cpulist(to_sysfs_resv(kobj), buf, count,
+					cxipi_resv_send_mask);
+}
+
+static ssize_t destroy_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	return cxipi_resv_store_cpulist(to_sysfs_resv(kobj), buf, count,
+					cxipi_resv_remove);
+}
+
+static struct kobj_attribute cxipi_attr_virq = __ATTR_RO(virq);
+static struct kobj_attribute cxipi_attr_targets = __ATTR_RO(targets);
+static struct kobj_attribute cxipi_attr_hwirqs = __ATTR_RO(hwirqs);
+static struct kobj_attribute cxipi_attr_received = __ATTR_RO(received);
+static struct kobj_attribute cxipi_attr_misplaced = __ATTR_RO(misplaced);
+static struct kobj_attribute cxipi_attr_send = __ATTR_WO(send);
+static struct kobj_attribute cxipi_attr_send_mask = __ATTR_WO(send_mask);
+static struct kobj_attribute cxipi_attr_destroy = __ATTR_WO(destroy);
+
+static struct attribute *cxipi_resv_attrs[] = {
+	&cxipi_attr_virq.attr,
+	&cxipi_attr_targets.attr,
+	&cxipi_attr_hwirqs.attr,
+	&cxipi_attr_received.attr,
+	&cxipi_attr_misplaced.attr,
+	&cxipi_attr_send.attr,
+	&cxipi_attr_send_mask.attr,
+	&cxipi_attr_destroy.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(cxipi_resv);
+
+static const struct kobj_type cxipi_resv_ktype = {
+	.release = cxipi_resv_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = cxipi_resv_groups,
+};
+
+/* A name is 1 to 31 letters, digits, '-' or '_'. */
+static int cxipi_check_name(const char *name, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return -EINVAL;
+	if (len >= CXIPI_NAME_MAX)
+		return -ENAMETOOLONG;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && name[i] != '-' && name[i] != '_')
+			return -EINVAL;
+	return 0;
+}
+
+static struct cxipi_sysfs_resv *cxipi_find(struct cxipi_sysfs_domain *sd,
+					   const char *name)
+{
+	struct cxipi_sysfs_resv *sr;
+
+	list_for_each_entry(sr, &sd->reservations, node)
+		if (!strcmp(sr->name, name))
+			return sr;
+	return NULL;
+}
+
+static struct cxipi_sysfs_resv *cxipi_sysfs_resv_alloc(const char *name,
+						       size_t len)
+{
+	struct cxipi_sysfs_resv *sr = kzalloc(sizeof(*sr), GFP_KERNEL);
+
+	if (!sr)
+		return NULL;
+	sr->received = alloc_percpu(unsigned long);
+	if (!sr->received || !zalloc_cpumask_var(&sr->targets, GFP_KERNEL)) {
+		free_percpu(sr->received);
+		kfree(sr);
+		return NULL;
+	}
+	memcpy(sr->name, name, len);
+	INIT_WORK(&sr->remove_work, cxipi_remove_dir);
+	return sr;
+}
+
+/* Reserve @dest on @sd's domain as @sr, with handlers and a directory. */
+static int cxipi_sysfs_resv_add(struct cxipi_sysfs_domain *sd,
+				struct cxipi_sysfs_resv *sr,
+				const struct cpumask *dest)
+{
+	int virq, ret;
+
+	virq = cxipi_irq_reserve_ipi(sd->dom->domain, dest);
+	if (virq < 0)
+		return virq;
+	sr->sd = sd;
+	sr->base = virq;
+	sr->offset = cpumask_first(dest);
+	cpumask_copy(sr->targets, dest);
+
+	ret = cxipi_request_handlers(sr);
+	if (ret)
+		goto err_ipi;
+	ret = kobject_init_and_add(&sr->kobj, &cxipi_resv_ktype, sd->resv_kobj,
+				   "%s", sr->name);
+	if (ret)
+		goto err_handlers;
+	list_add_tail(&sr->node, &sd->reservations);
+	return 0;
+
+err_handlers:
+	cxipi_free_handlers(sr, dest);
+err_ipi:
+	cxipi_irq_destroy_ipi(virq, dest);
+	return ret;
+}
+
+/**
+ * cxipi_sysfs_reserve() - handle "<name> <cpulist>" written to reserve
+ * @sd: the domain's directory
+ * @buf: what user space wrote
+ *
+ * Return: 0; -EINVAL for a malformed line, name or cpulist or a CPU that is
+ * not possible; -ERANGE for a CPU past nr_cpu_ids; -ENAMETOOLONG; -EEXIST
+ * for a name in use; otherwise what the IPI layer returned (-ENOSPC...).
+ */
+int cxipi_sysfs_reserve(struct cxipi_sysfs_domain *sd, const char *buf)
+{
+	const char *space = strchr(buf, ' ');
+	struct cxipi_sysfs_resv *sr;
+	cpumask_var_t dest;
+	size_t len;
+	int ret;
+
+	if (!space)
+		return -EINVAL;
+	len = space - buf;
+	ret = cxipi_check_name(buf, len);
+	if (ret)
+		return ret;
+	if (!zalloc_cpumask_var(&dest, GFP_KERNEL))
+		return -ENOMEM;
+	ret = cxipi_parse_cpulist(space + 1, dest);
+	if (ret)
+		goto out_mask;
+
+	sr = cxipi_sysfs_resv_alloc(buf, len);
+	if (!sr) {
+		ret = -ENOMEM;
+		goto out_mask;
+	}
+	mutex_lock(&cxipi_sysfs_lock);
+	if (cxipi_sysfs_closing)
+		ret = -ENODEV;
+	else if (cxipi_find(sd, sr->name))
+		ret = -EEXIST;
+	else
+		ret = cxipi_sysfs_resv_add(sd, sr, dest);
+	mutex_unlock(&cxipi_sysfs_lock);
+	/* Once its kobject exists, only its release may free it. */
+	if (ret && sr->kobj.state_initialized)
+		kobject_put(&sr->kobj);
+	else if (ret)
+		cxipi_resv_release(&sr->kobj);
+out_mask:
+	free_cpumask_var(dest);
+	return ret;
+}
+
+/**
+ * cxipi_sysfs_release_all() - destroy every sysfs reservation of a domain
+ * @sd: the domain's directory
+ *
+ * Context: module exit, with the domain's files already gone.
+ */
+void cxipi_sysfs_release_all(struct cxipi_sysfs_domain *sd)
+{
+	struct cxipi_sysfs_resv *sr, *next;
+
+	mutex_lock(&cxipi_sysfs_lock);
+	cxipi_sysfs_closing = true;
+	list_for_each_entry_safe(sr, next, &sd->reservations, node)
+		cxipi_resv_remove(sr, sr->targets);
+	mutex_unlock(&cxipi_sysfs_lock);
+	flush_workqueue(cxipi_remove_wq);
+}
+
+/**
+ * cxipi_sysfs_resv_init() - make the queue that removes directories
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int cxipi_sysfs_resv_init(void)
+{
+	cxipi_remove_wq = alloc_workqueue("cxipi_sysfs", 0, 0);
+	return cxipi_remove_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * cxipi_sysfs_resv_exit() - wait for every removal, free the queue
+ */
+void cxipi_sysfs_resv_exit(void)
+{
+	destroy_workqueue(cxipi_remove_wq);
+}
