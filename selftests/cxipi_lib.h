@@ -15,16 +15,15 @@
 #include <unistd.h>
 
 #define CXIPI_SYSFS "/sys/kernel/cxipi/"
+#define CXIPI_DOMAINS CXIPI_SYSFS "domains/"
 #define CXIPI_MAX_CPUS 64
 
-/* Write @value to knob @name; 0 or the errno of the failed write. */
-static inline int cxipi_write(const char *name, const char *value)
+/* Write @value to the file at @path; 0 or the errno of the failed write. */
+static inline int cxipi_write_path(const char *path, const char *value)
 {
-	char path[256];
 	ssize_t n;
 	int fd, err = 0;
 
-	snprintf(path, sizeof(path), CXIPI_SYSFS "%s", name);
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return errno;
@@ -37,14 +36,12 @@ static inline int cxipi_write(const char *name, const char *value)
 	return err;
 }
 
-/* Read knob @name into @buf without the trailing newline; 0 or errno. */
-static inline int cxipi_read(const char *name, char *buf, size_t size)
+/* Read the file at @path into @buf without the trailing newline. */
+static inline int cxipi_read_path(const char *path, char *buf, size_t size)
 {
-	char path[256];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), CXIPI_SYSFS "%s", name);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return errno;
@@ -58,23 +55,68 @@ static inline int cxipi_read(const char *name, char *buf, size_t size)
 	return 0;
 }
 
-static inline long cxipi_read_long(const char *name)
+/* Paths: domains/<domain>/<file> and domains/<domain>/reservations/<r>/<file> */
+static inline const char *cxipi_dpath(char *buf, size_t size,
+				      const char *domain, const char *file)
+{
+	snprintf(buf, size, CXIPI_DOMAINS "%s/%s", domain, file);
+	return buf;
+}
+
+static inline const char *cxipi_rpath(char *buf, size_t size,
+				      const char *domain, const char *resv,
+				      const char *file)
+{
+	snprintf(buf, size, CXIPI_DOMAINS "%s/reservations/%s/%s", domain,
+		 resv, file);
+	return buf;
+}
+
+static inline int cxipi_write(const char *domain, const char *resv,
+			      const char *file, const char *value)
+{
+	char path[256];
+
+	if (resv)
+		return cxipi_write_path(
+			cxipi_rpath(path, sizeof(path), domain, resv, file),
+			value);
+	return cxipi_write_path(cxipi_dpath(path, sizeof(path), domain, file),
+				value);
+}
+
+static inline int cxipi_read(const char *domain, const char *resv,
+			     const char *file, char *buf, size_t size)
+{
+	char path[256];
+
+	if (resv)
+		return cxipi_read_path(
+			cxipi_rpath(path, sizeof(path), domain, resv, file),
+			buf, size);
+	return cxipi_read_path(cxipi_dpath(path, sizeof(path), domain, file),
+			       buf, size);
+}
+
+static inline long cxipi_read_long(const char *domain, const char *resv,
+				   const char *file)
 {
 	char buf[64];
 
-	if (cxipi_read(name, buf, sizeof(buf)))
+	if (cxipi_read(domain, resv, file, buf, sizeof(buf)))
 		return -1;
 	return strtol(buf, NULL, 0);
 }
 
-/* Parse a space-separated list of numbers; returns how many were read. */
-static inline int cxipi_read_list(const char *name, unsigned long *out,
+/* Parse a space-separated list of numbers; returns how many, or -1. */
+static inline int cxipi_read_list(const char *domain, const char *resv,
+				  const char *file, unsigned long *out,
 				  int max)
 {
 	char buf[4096], *pos = buf, *end;
 	int n = 0;
 
-	if (cxipi_read(name, buf, sizeof(buf)))
+	if (cxipi_read(domain, resv, file, buf, sizeof(buf)))
 		return -1;
 	while (n < max) {
 		unsigned long v = strtoul(pos, &end, 0);
@@ -87,28 +129,49 @@ static inline int cxipi_read_list(const char *name, unsigned long *out,
 	return n;
 }
 
+static inline int cxipi_reserve(const char *domain, const char *name,
+				const char *cpulist)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "%s %s\n", name, cpulist);
+	return cxipi_write(domain, NULL, "reserve", line);
+}
+
+/* Whether reservation @name of @domain has a directory. */
+static inline int cxipi_resv_exists(const char *domain, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), CXIPI_DOMAINS "%s/reservations/%s",
+		 domain, name);
+	return access(path, F_OK) == 0;
+}
+
+/* Wait, at most about two seconds, until @cond holds. */
+#define cxipi_wait_for(cond)                                             \
+	({                                                               \
+		struct timespec __pause = { 0, 1000000 };                \
+		int __i, __ok = 0;                                       \
+		for (__i = 0; __i < 2000 && !(__ok = (cond)); __i++)      \
+			nanosleep(&__pause, NULL);                       \
+		__ok;                                                    \
+	})
+
+/* The handler count of @resv on @cpu. */
+static inline unsigned long cxipi_received(const char *domain,
+					   const char *resv, int cpu)
+{
+	unsigned long counts[CXIPI_MAX_CPUS];
+	int n = cxipi_read_list(domain, resv, "received", counts,
+				CXIPI_MAX_CPUS);
+
+	return n > cpu ? counts[cpu] : ~0UL;
+}
+
 static inline int cxipi_online_cpus(void)
 {
 	return (int)sysconf(_SC_NPROCESSORS_ONLN);
-}
-
-/*
- * Wait until the per-CPU receive count of @cpu reaches @want, at most
- * about two seconds: delivery is asynchronous (a cross-CPU call).
- */
-static inline int cxipi_wait_received(int cpu, unsigned long want)
-{
-	unsigned long counts[CXIPI_MAX_CPUS];
-	struct timespec pause = { 0, 1000000 };
-	int i, n;
-
-	for (i = 0; i < 2000; i++) {
-		n = cxipi_read_list("received", counts, CXIPI_MAX_CPUS);
-		if (n > cpu && counts[cpu] >= want)
-			return 0;
-		nanosleep(&pause, NULL);
-	}
-	return -1;
 }
 
 /* ---- dmesg canary ------------------------------------------------------ */
@@ -169,5 +232,29 @@ static inline int cxipi_dmesg_problems(const char *canary)
 	close(fd);
 	return seen ? problems : -1;
 }
+
+/*
+ * Every test starts with a canary line in the kernel log and ends checking
+ * that nothing after it is a warning; both need the harness's metadata.
+ */
+#define CXIPI_FIXTURE_SETUP(canary)                                        \
+	do {                                                               \
+		if (access(CXIPI_DOMAINS "cxipi-percpu", F_OK))            \
+			SKIP(return, "cxipi is not loaded");               \
+		cxipi_dmesg_canary(_metadata->name, canary, sizeof(canary)); \
+	} while (0)
+
+/*
+ * The 6.1 harness runs a test body even when its setup skipped: every test
+ * starts with this.
+ */
+#define CXIPI_UNLESS_SKIPPED()            \
+	do {                              \
+		if (_metadata->skip)      \
+			return;           \
+	} while (0)
+
+#define CXIPI_FIXTURE_TEARDOWN(canary)                                     \
+	EXPECT_EQ(0, cxipi_dmesg_problems(canary))
 
 #endif /* CXIPI_SELFTEST_LIB_H */

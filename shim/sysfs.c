@@ -30,12 +30,14 @@ static struct cxipi_sysfs_domain *cxipi_sysfs_domains[ARRAY_SIZE(cxipi_domains)]
  * @mask: where the CPUs go
  *
  * Return: 0; -EINVAL for a malformed or empty list or a CPU that is not
- * possible; -ERANGE for a CPU at or past nr_cpu_ids.
+ * possible; -ERANGE for a CPU at or past nr_cpu_ids, or a number too large.
  */
 int cxipi_parse_cpulist(const char *buf, struct cpumask *mask)
 {
 	int ret = cpulist_parse(buf, mask);
 
+	if (ret == -EOVERFLOW)
+		return -ERANGE;
 	if (ret)
 		return ret;
 	if (cpumask_empty(mask) || !cpumask_subset(mask, cpu_possible_mask))
@@ -219,11 +221,9 @@ err:
  */
 int cxipi_sysfs_init(void)
 {
-	int i, ret = -ENOMEM;
+	int i;
 
-	ret = cxipi_sysfs_resv_init();
-	if (ret)
-		return ret;
+	cxipi_sysfs_resv_init();
 	cxipi_root = kobject_create_and_add("cxipi", kernel_kobj);
 	if (!cxipi_root)
 		goto err;
@@ -260,5 +260,4 @@ void cxipi_sysfs_exit(void)
 	kobject_put(cxipi_root);
 	cxipi_domains_kobj = NULL;
 	cxipi_root = NULL;
-	cxipi_sysfs_resv_exit();
 }

@@ -31,7 +31,6 @@ extern struct mutex cxipi_sysfs_lock;
 int cxipi_parse_cpulist(const char *buf, struct cpumask *mask);
 int cxipi_sysfs_reserve(struct cxipi_sysfs_domain *sd, const char *buf);
 void cxipi_sysfs_release_all(struct cxipi_sysfs_domain *sd);
-int cxipi_sysfs_resv_init(void);
-void cxipi_sysfs_resv_exit(void);
+void cxipi_sysfs_resv_init(void);
 
 #endif /* CXIPI_SYSFS_H */

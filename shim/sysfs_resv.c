@@ -10,12 +10,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ctype.h>
+#include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
-#include <linux/workqueue.h>
 
 #include "sysfs.h"
 
@@ -33,7 +33,6 @@
  * @received: per CPU, handler runs
  * @misplaced: handler runs on a CPU that is not the virq's target, or
  *	       outside hard-irq context
- * @remove_work: takes the directory away once the last target is gone
  */
 struct cxipi_sysfs_resv {
 	struct kobject kobj;
@@ -45,10 +44,8 @@ struct cxipi_sysfs_resv {
 	cpumask_var_t targets;
 	unsigned long __percpu *received;
 	atomic_long_t misplaced;
-	struct work_struct remove_work;
 };
 
-static struct workqueue_struct *cxipi_remove_wq;
 /* Set at module exit: no new reservations from then on. */
 static bool cxipi_sysfs_closing;
 
@@ -125,18 +122,26 @@ static void cxipi_resv_release(struct kobject *kobj)
 	kfree(sr);
 }
 
-static void cxipi_remove_dir(struct work_struct *work)
+/*
+ * Take a destroyed reservation's directory away, then forget its name:
+ * until the directory is gone the name stays taken, so that a new
+ * reservation cannot collide with it.  Never with cxipi_sysfs_lock held.
+ */
+static void cxipi_resv_dir_del(struct cxipi_sysfs_resv *sr)
 {
-	struct cxipi_sysfs_resv *sr =
-		container_of(work, struct cxipi_sysfs_resv, remove_work);
-
+	kobject_del(&sr->kobj);
+	mutex_lock(&cxipi_sysfs_lock);
+	list_del(&sr->node);
+	mutex_unlock(&cxipi_sysfs_lock);
 	kobject_put(&sr->kobj);
 }
 
 /*
  * Remove @dest from @sr's targets: free their handlers, then destroy them
- * in the IPI layer.  When none remains, the directory goes from a work item,
- * since this may run inside one of its own files.  Under cxipi_sysfs_lock.
+ * in the IPI layer.  Returns 1 when no target remains: the caller takes the
+ * directory away with cxipi_resv_dir_del() after dropping cxipi_sysfs_lock
+ * (a writer blocked on the lock in another of its files would hold up the
+ * removal).  Under cxipi_sysfs_lock.
  */
 static int cxipi_resv_remove(struct cxipi_sysfs_resv *sr,
 			     const struct cpumask *dest)
@@ -158,11 +163,7 @@ static int cxipi_resv_remove(struct cxipi_sysfs_resv *sr,
 	if (WARN_ON_ONCE(ret))
 		return ret;
 	cpumask_andnot(sr->targets, sr->targets, dest);
-	if (last) {
-		list_del(&sr->node);
-		queue_work(cxipi_remove_wq, &sr->remove_work);
-	}
-	return 0;
+	return last;
 }
 
 static ssize_t virq_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -238,7 +239,7 @@ static ssize_t send_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 	ret = kstrtouint(buf, 10, &cpu);
 	if (ret)
-		return -EINVAL;
+		return ret;
 	if (cpu >= nr_cpu_ids)
 		return -ERANGE;
 
@@ -253,11 +254,11 @@ static ssize_t send_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return ret ? ret : count;
 }
 
-/* Parse a cpulist and apply @op to @sr with it, serialized. */
-static ssize_t cxipi_resv_store_cpulist(struct cxipi_sysfs_resv *sr,
-					const char *buf, size_t count,
-					int (*op)(struct cxipi_sysfs_resv *sr,
-						  const struct cpumask *mask))
+/* Parse a cpulist and apply @op to @sr with it, serialized; @op's result. */
+static int cxipi_resv_apply_cpulist(struct cxipi_sysfs_resv *sr,
+				    const char *buf,
+				    int (*op)(struct cxipi_sysfs_resv *sr,
+					      const struct cpumask *mask))
 {
 	cpumask_var_t mask;
 	int ret;
@@ -271,7 +272,7 @@ static ssize_t cxipi_resv_store_cpulist(struct cxipi_sysfs_resv *sr,
 		mutex_unlock(&cxipi_sysfs_lock);
 	}
 	free_cpumask_var(mask);
-	return ret ? ret : count;
+	return ret;
 }
 
 static int cxipi_resv_send_mask(struct cxipi_sysfs_resv *sr,
@@ -289,15 +290,26 @@ static ssize_t send_mask_store(struct kobject *kobj,
 			       struct kobj_attribute *attr, const char *buf,
 			       size_t count)
 {
-	return cxipi_resv_store_cpulist(to_sysfs_resv(kobj), buf, count,
-					cxipi_resv_send_mask);
+	int ret = cxipi_resv_apply_cpulist(to_sysfs_resv(kobj), buf,
+					   cxipi_resv_send_mask);
+
+	return ret ? ret : count;
 }
 
 static ssize_t destroy_store(struct kobject *kobj, struct kobj_attribute *attr,
 			     const char *buf, size_t count)
 {
-	return cxipi_resv_store_cpulist(to_sysfs_resv(kobj), buf, count,
-					cxipi_resv_remove);
+	int ret = cxipi_resv_apply_cpulist(to_sysfs_resv(kobj), buf,
+					   cxipi_resv_remove);
+
+	if (ret < 0)
+		return ret;
+	if (!ret)
+		return count;
+	/* The last target went: this file removes itself, then the rest. */
+	if (sysfs_remove_file_self(kobj, &attr->attr))
+		cxipi_resv_dir_del(to_sysfs_resv(kobj));
+	return count;
 }
 
 static struct kobj_attribute cxipi_attr_virq = __ATTR_RO(virq);
@@ -368,7 +380,6 @@ static struct cxipi_sysfs_resv *cxipi_sysfs_resv_alloc(const char *name,
 		return NULL;
 	}
 	memcpy(sr->name, name, len);
-	INIT_WORK(&sr->remove_work, cxipi_remove_dir);
 	return sr;
 }
 
@@ -464,31 +475,32 @@ out_mask:
  */
 void cxipi_sysfs_release_all(struct cxipi_sysfs_domain *sd)
 {
-	struct cxipi_sysfs_resv *sr, *next;
+	struct cxipi_sysfs_resv *sr, *live;
 
 	mutex_lock(&cxipi_sysfs_lock);
 	cxipi_sysfs_closing = true;
-	list_for_each_entry_safe(sr, next, &sd->reservations, node)
-		cxipi_resv_remove(sr, sr->targets);
+	while (!list_empty(&sd->reservations)) {
+		live = NULL;
+		list_for_each_entry(sr, &sd->reservations, node)
+			if (!cpumask_empty(sr->targets))
+				live = sr;
+		if (live)
+			cxipi_resv_remove(live, live->targets);
+		mutex_unlock(&cxipi_sysfs_lock);
+		/* A destroy writer may be taking the others away: wait. */
+		if (live)
+			cxipi_resv_dir_del(live);
+		else
+			usleep_range(1000, 2000);
+		mutex_lock(&cxipi_sysfs_lock);
+	}
 	mutex_unlock(&cxipi_sysfs_lock);
-	flush_workqueue(cxipi_remove_wq);
 }
 
 /**
- * cxipi_sysfs_resv_init() - make the queue that removes directories
- *
- * Return: 0 or -ENOMEM.
+ * cxipi_sysfs_resv_init() - allow reservations from sysfs
  */
-int cxipi_sysfs_resv_init(void)
+void cxipi_sysfs_resv_init(void)
 {
-	cxipi_remove_wq = alloc_workqueue("cxipi_sysfs", 0, 0);
-	return cxipi_remove_wq ? 0 : -ENOMEM;
-}
-
-/**
- * cxipi_sysfs_resv_exit() - wait for every removal, free the queue
- */
-void cxipi_sysfs_resv_exit(void)
-{
-	destroy_workqueue(cxipi_remove_wq);
+	cxipi_sysfs_closing = false;
 }

@@ -7,6 +7,7 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
 make -s -C "$top/selftests" || exit 1
+[ ! -d "$top/selftests/client" ] || make -s -C "$top/selftests/client" CXIPI_SYMVERS="$top/Module.symvers" || exit 1
 make_initramfs "$out/initramfs.cpio.gz" || exit 1
 
 n=0
@@ -15,7 +16,9 @@ host_tap() {	# host_tap STATUS DESCRIPTION
 	if [ "$1" -eq 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi
 }
 
-for smp in ${CXIPI_VM_SMP:-4}; do
+# Four online CPUs of eight possible (coprocessors 4-7), then eight online,
+# so that holes and partial masks are real.
+for smp in ${CXIPI_VM_SMP:-4,maxcpus=8 8}; do
 	log=$out/console-check-smp$smp.log
 	echo "# booting the VM: -smp $smp (console log: $log)"
 	start=$(date +%s)

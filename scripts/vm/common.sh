@@ -24,6 +24,10 @@ make_initramfs() {	# make_initramfs OUTPUT.cpio.gz
 	cp "$top/cxipi.ko" "$root/cxipi/"
 	cp "$top/selftests/settings" "$top/selftests/config" "$root/cxipi/selftests/"
 	cp "$top"/selftests/build/* "$root/cxipi/selftests/bin/"
+	if [ -f "$top/selftests/client/cxipi_client.ko" ]; then
+		cp "$top/selftests/client/cxipi_client.ko" "$root/cxipi/selftests/"
+		cp "$top/selftests/client_test.sh" "$root/cxipi/selftests/bin/"
+	fi
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$1"
 }
 

@@ -20,8 +20,12 @@ for prog in /cxipi/selftests/bin/*; do
 	esac
 done
 
+# Unloading with live reservations and requested irqs cleans them up.
+d=/sys/kernel/cxipi/domains
+echo "left 0-1" >$d/cxipi-percpu/reserve && echo "left 0,2" >$d/cxipi-single/reserve
+tap $? "reservations left in place for the unload"
 rmmod cxipi
-tap $? "rmmod cxipi"
+tap $? "rmmod cxipi with live reservations"
 test ! -e /sys/kernel/cxipi
 tap $? "no /sys/kernel/cxipi left after unload"
 taint=$(bad_taint)

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The remoteproc flow through sysfs: a CPU that is possible but not online
+ * for Linux is a coprocessor.  Linux reserves linux-to-remote on it and
+ * remote-to-linux on CPU 0, tells it both hwirqs, sends; the coprocessor
+ * finds its doorbell latched, acknowledges it and rings back, and the
+ * handler runs on CPU 0.  The coprocessor is either a CPU the VM booted
+ * without (-smp N,maxcpus=M) or one taken offline at run time.
+ */
+#include "kselftest_harness.h"
+#include "cxipi_lib.h"
+
+#define PERCPU "cxipi-percpu"
+#define CPU_SYSFS "/sys/devices/system/cpu/"
+
+/* Whether CPU @cpu is in the cpulist in file @path. */
+static int cpu_in_list_file(const char *path, int cpu)
+{
+	char buf[256], *pos = buf;
+	long lo, hi;
+
+	if (cxipi_read_path(path, buf, sizeof(buf)))
+		return 0;
+	while (*pos) {
+		lo = strtol(pos, &pos, 10);
+		hi = *pos == '-' ? strtol(pos + 1, &pos, 10) : lo;
+		if (cpu >= lo && cpu <= hi)
+			return 1;
+		if (*pos != ',')
+			break;
+		pos++;
+	}
+	return 0;
+}
+
+static int set_online(int cpu, int online)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), CPU_SYSFS "cpu%d/online", cpu);
+	return cxipi_write_path(path, online ? "1" : "0");
+}
+
+FIXTURE(coproc)
+{
+	char canary[128];
+	int cpu;
+	int took_offline;
+};
+
+FIXTURE_VARIANT(coproc)
+{
+	bool hotplug;
+};
+
+FIXTURE_VARIANT_ADD(coproc, booted_offline)
+{
+	.hotplug = false,
+};
+
+FIXTURE_VARIANT_ADD(coproc, taken_offline)
+{
+	.hotplug = true,
+};
+
+FIXTURE_SETUP(coproc)
+{
+	int cpu;
+
+	CXIPI_FIXTURE_SETUP(self->canary);
+	self->cpu = -1;
+	if (variant->hotplug) {
+		/* The highest online CPU but 0 goes offline for the test. */
+		for (cpu = CXIPI_MAX_CPUS - 1; cpu > 0; cpu--)
+			if (cpu_in_list_file(CPU_SYSFS "online", cpu))
+				break;
+		if (cpu == 0)
+			SKIP(return, "no CPU to take offline");
+		ASSERT_EQ(0, set_online(cpu, 0));
+		self->took_offline = 1;
+		self->cpu = cpu;
+		return;
+	}
+	for (cpu = 0; cpu < CXIPI_MAX_CPUS; cpu++)
+		if (cpu_in_list_file(CPU_SYSFS "possible", cpu) &&
+		    !cpu_in_list_file(CPU_SYSFS "online", cpu))
+			break;
+	if (cpu == CXIPI_MAX_CPUS)
+		SKIP(return, "every possible CPU is online (boot with maxcpus)");
+	self->cpu = cpu;
+}
+
+FIXTURE_TEARDOWN(coproc)
+{
+	CXIPI_UNLESS_SKIPPED();
+	if (self->took_offline)
+		EXPECT_EQ(0, set_online(self->cpu, 1));
+	CXIPI_FIXTURE_TEARDOWN(self->canary);
+}
+
+static void endpoint(char *buf, size_t size, int cpu, const char *file)
+{
+	snprintf(buf, size, CXIPI_DOMAINS PERCPU "/cpu%d/%s", cpu, file);
+}
+
+TEST_F(coproc, round_trip)
+{
+	CXIPI_UNLESS_SKIPPED();
+	char list[16], path[128], pending[64], value[16];
+	unsigned long to_remote, from_remote;
+
+	snprintf(list, sizeof(list), "%d", self->cpu);
+	ASSERT_EQ(0, cxipi_reserve(PERCPU, "l2r", list));
+	ASSERT_EQ(0, cxipi_reserve(PERCPU, "r2l", "0"));
+	ASSERT_EQ(1, cxipi_read_list(PERCPU, "l2r", "hwirqs", &to_remote, 1));
+	ASSERT_EQ(1, cxipi_read_list(PERCPU, "r2l", "hwirqs", &from_remote, 1));
+	EXPECT_NE(to_remote, from_remote);
+
+	/* Linux sends: the doorbell latches at the coprocessor. */
+	ASSERT_EQ(0, cxipi_write(PERCPU, "l2r", "send", list));
+	endpoint(path, sizeof(path), self->cpu, "pending");
+	ASSERT_EQ(0, cxipi_read_path(path, pending, sizeof(pending)));
+	snprintf(value, sizeof(value), "%lu", to_remote);
+	EXPECT_STREQ(value, pending);
+	EXPECT_EQ(0, cxipi_read_long(PERCPU, "l2r", "misplaced"));
+
+	/* The coprocessor acknowledges it, once. */
+	endpoint(path, sizeof(path), self->cpu, "ack");
+	EXPECT_EQ(0, cxipi_write_path(path, value));
+	EXPECT_EQ(ENOENT, cxipi_write_path(path, value));
+	endpoint(path, sizeof(path), self->cpu, "pending");
+	ASSERT_EQ(0, cxipi_read_path(path, pending, sizeof(pending)));
+	EXPECT_STREQ("", pending);
+
+	/* It rings back: the handler runs on CPU 0. */
+	endpoint(path, sizeof(path), 0, "raise");
+	snprintf(value, sizeof(value), "%lu", from_remote);
+	ASSERT_EQ(0, cxipi_write_path(path, value));
+	EXPECT_TRUE(cxipi_wait_for(cxipi_received(PERCPU, "r2l", 0) == 1));
+	EXPECT_EQ(0, cxipi_read_long(PERCPU, "r2l", "misplaced"));
+
+	/* CPU 0 is Linux's: its doorbells are not the endpoint's to take. */
+	endpoint(path, sizeof(path), 0, "ack");
+	EXPECT_EQ(EBUSY, cxipi_write_path(path, value));
+
+	EXPECT_EQ(0, cxipi_write(PERCPU, "l2r", "destroy", list));
+	EXPECT_EQ(0, cxipi_write(PERCPU, "r2l", "destroy", "0"));
+}
+
+/* A doorbell latched while a CPU was offline is delivered once it is back. */
+TEST_F(coproc, latched_doorbell_delivered_when_cpu_comes_online)
+{
+	CXIPI_UNLESS_SKIPPED();
+	char list[16];
+
+	if (!variant->hotplug)
+		SKIP(return, "needs a CPU that can come online");
+	snprintf(list, sizeof(list), "%d", self->cpu);
+	ASSERT_EQ(0, cxipi_reserve(PERCPU, "late", list));
+	ASSERT_EQ(0, cxipi_write(PERCPU, "late", "send", list));
+	usleep(100000);
+	EXPECT_EQ(0, cxipi_received(PERCPU, "late", self->cpu));
+	ASSERT_EQ(0, set_online(self->cpu, 1));
+	self->took_offline = 0;
+	EXPECT_TRUE(cxipi_wait_for(cxipi_received(PERCPU, "late", self->cpu) ==
+				   1));
+	EXPECT_EQ(0, cxipi_read_long(PERCPU, "late", "misplaced"));
+	EXPECT_EQ(0, cxipi_write(PERCPU, "late", "destroy", list));
+}
+
+TEST_HARNESS_MAIN
