@@ -32,6 +32,14 @@ namespace
 constexpr unsigned kLineWords = 64 / sizeof(Word);
 constexpr unsigned kNeverDelivered = ~0U;
 
+// Words holding one unsigned per hwirq, in 64-bit arithmetic.
+constexpr size_t last_cpu_words(unsigned nr_hwirqs)
+{
+	return (static_cast<size_t>(nr_hwirqs) * sizeof(unsigned) +
+		sizeof(Word) - 1) /
+	       sizeof(Word);
+}
+
 constexpr unsigned round_up(unsigned n, unsigned to)
 {
 	return (n + to - 1) / to * to;
@@ -68,7 +76,7 @@ public:
 		// line lets the first bank start on a line boundary.
 		const size_t words = static_cast<size_t>(nr_cpus) * stride +
 				     kLineWords + words_for(nr_hwirqs) +
-				     words_for(nr_hwirqs * 32U);
+				     last_cpu_words(nr_hwirqs);
 		auto made = create_with_tail<Doorbells>(
 			env, array_bytes(words, sizeof(Word)));
 		CXIPI_TRY(made);

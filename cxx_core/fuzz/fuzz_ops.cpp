@@ -37,18 +37,21 @@ constexpr unsigned kWordBits = sizeof(unsigned long) * 8;
 constexpr unsigned kMaxVirq = 1U << 20; // registry: -ERANGE at and past
 constexpr unsigned kLeafShift = 8; // registry leaves of 256 virqs
 constexpr unsigned kInvalidHwirq = ~0U;
+// Reservations go low (from virq 1) or near the registry's limit, from here.
+constexpr unsigned kHighVirqs = kMaxVirq - 300;
 
-// ---- env: counted allocations, switchable out-of-memory ---------------------
+// ---- env: counted allocations, one chosen allocation fails -----------------
 
 struct EnvState {
-	long live = 0;
-	bool oom = false;
+	long live = 0; // allocated and not yet freed
+	long calls = 0; // zalloc calls, failed ones included
+	long fail_at = 0; // the call that returns NULL; 0: none
 };
 EnvState g_env;
 
 void *env_zalloc(size_t size)
 {
-	if (g_env.oom)
+	if (++g_env.calls == g_env.fail_at)
 		return nullptr;
 	void *p = calloc(1, size ? size : 1);
 	if (p)
@@ -206,13 +209,16 @@ private:
 		possible_.insert(0);
 
 		// Creation under out-of-memory fails cleanly.
-		g_env.oom = true;
+		g_env.fail_at = g_env.calls + 1;
 		CHECK(cxipi_registry_create(&kEnv) == nullptr);
+		g_env.fail_at = g_env.calls + 1;
 		CHECK(cxipi_hwirq_pool_create(&kEnv, capacity_) == nullptr);
+		g_env.fail_at = g_env.calls + 1;
 		CHECK(cxipi_doorbells_create(&kEnv, nbits_, capacity_) ==
 		      nullptr);
 		CHECK(g_env.live == 0);
-		g_env.oom = false;
+		CHECK(g_env.calls == 3);
+		g_env.fail_at = 0;
 
 		reg_ = cxipi_registry_create(&kEnv);
 		pool_ = cxipi_hwirq_pool_create(&kEnv, capacity_);
@@ -221,12 +227,13 @@ private:
 		CHECK(cxipi_hwirq_pool_capacity(pool_) == capacity_);
 		pending_.assign(nbits_, {});
 		armed_.assign(nbits_, false);
+		calls_ = g_env.calls;
 		return true;
 	}
 
 	void teardown()
 	{
-		g_env.oom = false;
+		g_env.fail_at = 0;
 		bool full = true;
 		while (!resvs_.empty()) {
 			const unsigned id = resvs_.begin()->first;
@@ -255,13 +262,18 @@ private:
 		      3 + static_cast<long>(resvs_.size() + leaves_.size()));
 		CHECK(cxipi_hwirq_pool_free_count(pool_) ==
 		      capacity_ - hw_used_.size());
+		// ...and no allocation is made that the model did not expect.
+		CHECK(g_env.calls == calls_);
 	}
+
+	// The model's view of the env: whether the next allocation works.
+	bool alloc_ok() { return ++calls_ != g_env.fail_at; }
 
 	// ---- one operation -----------------------------------------------------
 
 	void step()
 	{
-		switch (in_.u8() % 16) {
+		switch (in_.u8() % 18) {
 		case 0:
 		case 1:
 			return reserve();
@@ -282,20 +294,24 @@ private:
 		case 8:
 			return raise_any();
 		case 9:
-			return drain(in_.u8() % (nbits_ + 2));
+			return drain(cpu_arg());
 		case 10:
 			return mask_hwirq();
 		case 11:
 			return unmask(hwirq_arg());
 		case 12:
-			return take(in_.u8() % (nbits_ + 2));
-		case 13:
-			g_env.oom = !g_env.oom;
+			return take(cpu_arg());
+		case 13: // one of the next few allocations fails
+			g_env.fail_at = calls_ + 1 + in_.u8() % 3;
 			return;
 		case 14:
 			return with_resv([&](unsigned id) { twin(id); });
 		case 15:
 			return probe();
+		case 16:
+			return ack(cpu_arg(), hwirq_arg());
+		case 17:
+			return reset(hwirq_arg());
 		}
 	}
 
@@ -309,10 +325,26 @@ private:
 		fn(it->first);
 	}
 
+	// Doorbell arguments: mostly a few hot CPUs and hwirqs, so that
+	// raises, drains, masks and unmasks meet; sometimes any, or out of
+	// range.
+	unsigned cpu_arg()
+	{
+		const unsigned b = in_.u8();
+		if (b < 192)
+			return b % std::min(nbits_, 4U);
+		if (b == 255)
+			return ~0U;
+		return in_.u8() % (nbits_ + 2);
+	}
 	unsigned hwirq_arg()
 	{
-		const unsigned v = in_.u16();
-		return v == 0xffff ? ~0U : v % (capacity_ + 2);
+		const unsigned b = in_.u8();
+		if (b < 192)
+			return b % 6;
+		if (b == 255)
+			return ~0U;
+		return in_.u16() % (capacity_ + 2);
 	}
 
 	// ---- reserve -------------------------------------------------------------
@@ -385,7 +417,8 @@ private:
 		}
 		for (unsigned v = start; v < start + count; v++)
 			virqs_.insert(v);
-		max_virq_ = std::max(max_virq_, start + count - 1);
+		if (start < kHighVirqs)
+			max_low_virq_ = std::max(max_low_virq_, start + count - 1);
 		return start;
 	}
 
@@ -398,7 +431,7 @@ private:
 			if (v >= kMaxVirq)
 				return -CXIPI_ERANGE;
 			if (!leaves_.count(v >> kLeafShift)) {
-				if (g_env.oom)
+				if (!alloc_ok())
 					return -CXIPI_ENOMEM;
 				leaves_.insert(v >> kLeafShift);
 			}
@@ -449,7 +482,7 @@ private:
 
 		// Most reservations low, some near the registry's limit.
 		const unsigned from = hint >= 0xf000 ?
-					      kMaxVirq - 300 + (hint & 0x1ff) :
+					      kHighVirqs + (hint & 0x1ff) :
 					      1 + hint % 4096;
 		const unsigned base = alloc_virqs(nr, from);
 		auto release_virqs = [&] {
@@ -459,7 +492,7 @@ private:
 
 		cxipi_resv *h = cxipi_resv_create(&kEnv, kind, base, dw.data(),
 						  nbits_);
-		if (g_env.oom) {
+		if (!alloc_ok()) {
 			CHECK(h == nullptr);
 			release_virqs();
 			return;
@@ -623,7 +656,7 @@ private:
 		const Words one(nbits_, CpuSet{c});
 		cxipi_resv *t = cxipi_resv_create(&kEnv, CXIPI_KIND_SINGLE, v,
 						  one.data(), nbits_);
-		if (g_env.oom) {
+		if (!alloc_ok()) {
 			CHECK(t == nullptr);
 			return;
 		}
@@ -710,9 +743,9 @@ private:
 			virq = std::next(owner_.begin(),
 					 (pick >> 1) % owner_.size())->first;
 		else if (pick & 2)
-			virq = kMaxVirq - 300 + (pick >> 2) % 600;
+			virq = kHighVirqs + (pick >> 2) % 600;
 		else
-			virq = (pick >> 2) % (max_virq_ + 3);
+			virq = (pick >> 2) % (max_low_virq_ + 3);
 		const unsigned cpu = in_.u8() % (nbits_ + 4);
 
 		cxipi_resv *h = cxipi_registry_lookup(reg_, virq);
@@ -753,12 +786,44 @@ private:
 	{
 		const int got = cxipi_doorbells_raise(bells_, cpu, hw);
 		CHECK(got == model_raise(cpu, hw));
+		check_bank(cpu);
+	}
+
+	// Every doorbell of @cpu is pending exactly when the model says so.
+	void check_bank(unsigned cpu)
+	{
+		if (cpu >= nbits_)
+			return;
+		for (unsigned h = 0; h < capacity_; h++)
+			CHECK(cxipi_doorbells_pending(bells_, cpu, h) ==
+			      (pending_[cpu].count(h) != 0));
+	}
+
+	// Doorbell @h of every CPU is pending exactly when the model says so.
+	void check_hwirq(unsigned h)
+	{
+		if (h >= capacity_)
+			return;
+		for (unsigned cpu = 0; cpu < nbits_; cpu++)
+			CHECK(cxipi_doorbells_pending(bells_, cpu, h) ==
+			      (pending_[cpu].count(h) != 0));
+	}
+
+	void check_last_cpus()
+	{
+		for (unsigned h = 0; h < capacity_ + 1; h++) {
+			auto it = last_cpu_.find(h);
+			CHECK(cxipi_doorbells_last_cpu(bells_, h) ==
+			      (it == last_cpu_.end() ?
+				       -CXIPI_EINVAL :
+				       static_cast<int>(it->second)));
+		}
 	}
 
 	void raise_any()
 	{
-		const unsigned cpu = in_.u8();
-		raise(cpu == 255 ? ~0U : cpu % (nbits_ + 2), hwirq_arg());
+		const unsigned cpu = cpu_arg();
+		raise(cpu, hwirq_arg());
 	}
 
 	void drain(unsigned cpu)
@@ -779,6 +844,8 @@ private:
 		}
 		CHECK(n == c.got.size());
 		CHECK(c.got == want);
+		check_bank(cpu);
+		check_last_cpus();
 	}
 
 	void mask_hwirq()
@@ -787,6 +854,7 @@ private:
 		cxipi_doorbells_mask(bells_, h);
 		if (h < capacity_)
 			masked_.insert(h);
+		check_hwirq(h);
 	}
 
 	void unmask(unsigned h)
@@ -804,6 +872,7 @@ private:
 		}
 		std::sort(c.got.begin(), c.got.end()); // order not promised
 		CHECK(c.got == want);
+		check_hwirq(h);
 	}
 
 	void take(unsigned cpu)
@@ -821,11 +890,38 @@ private:
 		CHECK(got == 1);
 		CHECK(hw == *pending_[cpu].begin()); // lowest, masks ignored
 		pending_[cpu].erase(pending_[cpu].begin());
+		check_bank(cpu);
+	}
+
+	// Acknowledge one doorbell (a coprocessor endpoint).
+	void ack(unsigned cpu, unsigned h)
+	{
+		const int got = cxipi_doorbells_ack(bells_, cpu, h);
+		if (cpu >= nbits_ || h >= capacity_) {
+			CHECK(got == -CXIPI_EINVAL);
+			return;
+		}
+		CHECK(got == static_cast<int>(pending_[cpu].erase(h)));
+		check_bank(cpu);
+	}
+
+	// A clean start for @h: masked, pending nowhere, never delivered.
+	void reset(unsigned h)
+	{
+		cxipi_doorbells_reset(bells_, h);
+		if (h >= capacity_)
+			return;
+		masked_.insert(h);
+		for (CpuSet &p : pending_)
+			p.erase(h);
+		last_cpu_.erase(h);
+		check_hwirq(h);
+		check_last_cpus();
 	}
 
 	void probe()
 	{
-		const unsigned cpu = in_.u8() % (nbits_ + 2);
+		const unsigned cpu = cpu_arg();
 		const unsigned h = hwirq_arg();
 		const bool want_pending = cpu < nbits_ && h < capacity_ &&
 					  pending_[cpu].count(h);
@@ -869,12 +965,13 @@ private:
 		}
 	}
 
+	// Every virq that was ever handed out, and a margin around them.
 	void sweep_registry()
 	{
 		std::vector<unsigned> all;
-		for (unsigned v = 0; v <= max_virq_ + 1 && v < kMaxVirq - 600; v++)
+		for (unsigned v = 0; v <= max_low_virq_ + 1; v++)
 			all.push_back(v);
-		for (unsigned v = kMaxVirq - 600; v < kMaxVirq + 600; v++)
+		for (unsigned v = kHighVirqs; v < kMaxVirq + 600; v++)
 			all.push_back(v);
 		check_lookups(all);
 	}
@@ -890,9 +987,10 @@ private:
 	unsigned next_id_ = 1;
 	std::map<unsigned, unsigned> owner_; // published virq -> reservation
 	std::set<unsigned> virqs_; // allocated virqs
-	unsigned max_virq_ = 0;
+	unsigned max_low_virq_ = 0; // highest virq handed out below kHighVirqs
 	std::set<unsigned> leaves_; // registry leaves made
 	std::set<unsigned> hw_used_; // claimed hwirqs
+	long calls_ = 0; // allocations the model expects the core to ask for
 
 	std::vector<CpuSet> pending_; // per CPU
 	std::vector<bool> armed_; // per CPU: a kick is under way

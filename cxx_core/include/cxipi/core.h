@@ -117,7 +117,8 @@ unsigned int cxipi_resv_virq_of(const struct cxipi_resv *resv,
 /*
  * The virq the per-CPU layout gives @cpu (base + cpu - offset; base on a
  * SINGLE domain), whether or not @cpu is still a target.  For freeing the
- * virqs of CPUs just removed.
+ * virqs of CPUs just removed; meaningful only for a CPU that was a target
+ * (so cpu >= offset).
  */
 unsigned int cxipi_resv_layout_virq(const struct cxipi_resv *resv,
 				    unsigned int cpu);
