@@ -19,7 +19,7 @@ KCC := $(shell sed -n 's/^CONFIG_CC_VERSION_TEXT="\?\([^ ]*\) .*/\1/p' \
 	$(KDIR)/include/config/auto.conf 2>/dev/null)
 KMAKE = $(MAKE) -C $(KDIR) M=$(top) $(if $(KCC),CC=$(KCC))
 
-.PHONY: all module deps check run lint host-test vm-test clean
+.PHONY: all module deps check run lint host-test fuzz vm-test clean
 
 all: module
 
@@ -35,6 +35,19 @@ deps:
 host-test:
 	@set -o pipefail; $(MAKE) --no-print-directory -s -C cxx_core/tests run | scripts/gtest-tap.sh
 
+# The core's fuzz target against its reference model, for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 30
+fuzz:
+	@mkdir -p $(out); \
+	if $(MAKE) --no-print-directory -s -C cxx_core/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		>$(out)/fuzz.log 2>&1; then \
+		grep -E '^Done|DONE' $(out)/fuzz.log | tail -n1 | sed 's/^/# /'; \
+		echo "ok 1 host: fuzz_ops, $(FUZZ_SECONDS) s against the reference model"; \
+	else \
+		tail -n 40 $(out)/fuzz.log | sed 's/^/# /'; \
+		echo "not ok 1 host: fuzz_ops (log: $(out)/fuzz.log)"; exit 1; \
+	fi
+
 lint: module
 	scripts/lint.sh $(KDIR) $(KCC)
 
@@ -45,7 +58,7 @@ vm-test: module
 # counts every TAP line of the log and fails the target on any failure.
 check: deps
 	@mkdir -p $(out); set -o pipefail; rc=0; \
-	for step in module lint host-test vm-test; do \
+	for step in module lint host-test fuzz vm-test; do \
 		echo "# make $$step"; \
 		$(MAKE) --no-print-directory $$step || { rc=1; echo "not ok - make $$step failed"; }; \
 	done 2>&1 | tee $(out)/check.log || rc=1; \
@@ -59,4 +72,7 @@ run: deps
 clean:
 	-$(KMAKE) clean
 	$(MAKE) -C cxx_core/tests clean
+	$(MAKE) -C cxx_core/fuzz clean
+	-$(MAKE) -C selftests/client clean
+	$(MAKE) -C selftests clean
 	rm -rf $(out)

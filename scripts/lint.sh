@@ -15,7 +15,8 @@ tap() {	# tap STATUS DESCRIPTION
 	if [ "$1" -eq 0 ]; then echo "ok $n lint: $2"; else echo "not ok $n lint: $2"; fi
 }
 
-c_files=(shim/*.c shim/*.h cxx_core/include/cxipi/core.h)
+c_files=(shim/*.c shim/*.h include/*.h cxx_core/include/cxipi/core.h)
+[ -d selftests/client ] && c_files+=(selftests/client/*.c)
 for f in "${c_files[@]}"; do
 	out=$("$cache/checkpatch/checkpatch.pl" --strict --no-tree --terse -f "$f" 2>&1)
 	rc=$?
@@ -35,8 +36,7 @@ out=$(make -s -C "$kdir" M="$top" CC="$kcc" C=2 modules 2>&1 |
 test -z "$out"
 tap $? "sparse (make C=2) and the compiler report nothing"
 
-out=$(clang-format --dry-run shim/*.c shim/*.h cxx_core/*.cpp cxx_core/*.hpp \
-	cxx_core/include/cxipi/core.h 2>&1)
+out=$(clang-format --dry-run "${c_files[@]}" cxx_core/*.cpp cxx_core/*.hpp 2>&1)
 [ -z "$out" ] || echo "$out" | head -n 20 | sed 's/^/# /'
 test -z "$out"
 tap $? "clang-format leaves shim/ and cxx_core/ unchanged"

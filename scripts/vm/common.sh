@@ -23,10 +23,10 @@ make_initramfs() {	# make_initramfs OUTPUT.cpio.gz
 	cp -r "$top/scripts/vm/guest" "$root/cxipi/guest"
 	cp "$top/cxipi.ko" "$root/cxipi/"
 	cp "$top/selftests/settings" "$top/selftests/config" "$root/cxipi/selftests/"
-	cp "$top"/selftests/build/* "$root/cxipi/selftests/bin/"
+	cp "$top"/selftests/build/* "$top"/selftests/*.sh "$root/cxipi/selftests/bin/"
+	cp "$top/Documentation/ABI/testing/sysfs-kernel-cxipi" "$root/cxipi/selftests/"
 	if [ -f "$top/selftests/client/cxipi_client.ko" ]; then
 		cp "$top/selftests/client/cxipi_client.ko" "$root/cxipi/selftests/"
-		cp "$top/selftests/client_test.sh" "$root/cxipi/selftests/bin/"
 	fi
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$1"
 }

@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Every file under /sys/kernel/cxipi/ has an entry in the ABI document, and
+# every entry of the document exists, with the mode the document says.
+# busybox sh; TAP on stdout; exit 0 pass, 1 fail, 4 skip.
+dir=$(dirname "$0")
+abi=${CXIPI_ABI:-$dir/../sysfs-kernel-cxipi}
+root=/sys/kernel/cxipi
+d=$root/domains/cxipi-percpu
+
+echo "TAP version 13"
+if [ ! -d $root ] || [ ! -f "$abi" ]; then
+	echo "1..0 # SKIP cxipi not loaded or $abi missing"
+	exit 4
+fi
+echo "1..3"
+fail=0
+
+echo "abi 0" >$d/reserve || { echo "Bail out! cannot reserve"; exit 1; }
+trap 'echo 0 >$d/reservations/abi/destroy' EXIT
+
+# The document's paths, and the live paths written the same way.
+grep '^What:' "$abi" | sed 's/^What:[[:space:]]*//; s:/$::' | sort -u >/tmp/abi.doc
+find $root -mindepth 1 | sed -e 's:/domains/cxipi-[a-z]*:/domains/<domain>:' \
+	-e 's:/reservations/abi:/reservations/<name>:' \
+	-e 's:/cpu[0-9][0-9]*:/cpu<N>:' |
+	grep -v -e '/reservations$' | sort -u >/tmp/abi.live
+
+# Lines of $1 that are not lines of $2; exit 2 when grep itself fails.
+only_in() {
+	grep -vxF -f "$2" "$1"
+	[ $? -le 1 ]
+}
+
+[ -s /tmp/abi.doc ] && [ -s /tmp/abi.live ] || { echo "Bail out! nothing to compare"; exit 1; }
+missing=$(only_in /tmp/abi.live /tmp/abi.doc) || { echo "Bail out! grep failed"; exit 1; }
+if [ -z "$missing" ]; then
+	echo "ok 1 every file under $root is documented"
+else
+	echo "$missing" | sed 's/^/# undocumented: /'
+	echo "not ok 1 every file under $root is documented"
+	fail=1
+fi
+
+absent=$(only_in /tmp/abi.doc /tmp/abi.live) || { echo "Bail out! grep failed"; exit 1; }
+if [ -z "$absent" ]; then
+	echo "ok 2 every documented entry exists"
+else
+	echo "$absent" | sed 's/^/# absent: /'
+	echo "not ok 2 every documented entry exists"
+	fail=1
+fi
+
+# (RO) entries are readable and not writable, (WO) the reverse.
+bad=0
+for f in $(find $root -type f); do
+	mode=$(stat -c %a "$f")
+	case $mode in
+	444 | 400 | 644 | 600 | 200 | 220 | 222) ;;
+	*) echo "# $f: unexpected mode $mode"; bad=1 ;;
+	esac
+	if [ "${mode#2}" != "$mode" ]; then
+		cat "$f" >/dev/null 2>&1 && { echo "# $f: write-only but readable"; bad=1; }
+	else
+		cat "$f" >/dev/null || { echo "# $f: cannot be read"; bad=1; }
+	fi
+done
+if [ $bad -eq 0 ]; then
+	echo "ok 3 modes match read-only and write-only files"
+else
+	echo "not ok 3 modes match read-only and write-only files"
+	fail=1
+fi
+exit $fail
