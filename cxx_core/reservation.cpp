@@ -85,6 +85,12 @@ void cxipi_resv_free(const struct cxipi_env *env, struct cxipi_resv *resv)
 		cxipi::destroy(*env, from_handle(resv));
 }
 
+size_t cxipi_resv_footprint(unsigned int nbits)
+{
+	return cxipi::bytes_with_tail<Reservation>(cxipi::array_bytes(
+		cxipi::words_for(nbits), sizeof(cxipi::Word)));
+}
+
 unsigned int cxipi_resv_base(const struct cxipi_resv *resv)
 {
 	return from_handle(resv)->base();

@@ -24,6 +24,7 @@ int cxipi_ipi_send_single(unsigned int virq, unsigned int cpu);
 int cxipi_ipi_send_mask(unsigned int virq, const struct cpumask *dest);
 
 struct irq_domain *cxipi_domain_get(const char *name);
+size_t cxipi_resv_bytes(unsigned int nr_virqs);
 
 /* The coprocessor side of cxipi's provider domains. */
 int cxipi_coproc_take(struct irq_domain *domain, unsigned int cpu,

@@ -23,7 +23,8 @@ done
 # objtool's ORC tables in a core object prove that it went through objtool.
 if grep -q '^CONFIG_UNWINDER_ORC=y' "$kdir/include/config/auto.conf"; then
 	for obj in "$@"; do
-		if ! readelf -SW "$obj" | grep -q '\.orc_unwind'; then
+		# Not grep -q: readelf must not die of SIGPIPE under pipefail.
+		if ! readelf -SW "$obj" | grep '\.orc_unwind' >/dev/null; then
 			echo "$obj: no ORC data: objtool did not process it" >&2
 			fail=1
 		fi

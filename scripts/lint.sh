@@ -16,7 +16,7 @@ tap() {	# tap STATUS DESCRIPTION
 }
 
 c_files=(shim/*.c shim/*.h include/*.h cxx_core/include/cxipi/core.h)
-[ -d selftests/client ] && c_files+=(selftests/client/*.c)
+c_files+=(selftests/client/*.c bench/*.c)
 for f in "${c_files[@]}"; do
 	out=$("$cache/checkpatch/checkpatch.pl" --strict --no-tree --terse -f "$f" 2>&1)
 	rc=$?

@@ -33,7 +33,18 @@ static void cxipi_drain_here(struct cxipi_domain *dom)
 
 static void cxipi_kick_call(void *info)
 {
-	cxipi_drain_here(info);
+	struct cxipi_domain *dom = info;
+
+	/*
+	 * A polling idle CPU runs cross-CPU calls from the idle loop, not
+	 * from the IPI: move the drain to a self-IPI so that handlers still
+	 * run in hard-irq context.
+	 */
+	if (!in_hardirq()) {
+		irq_work_queue(&this_cpu_ptr(dom->kicks)->self);
+		return;
+	}
+	cxipi_drain_here(dom);
 }
 
 static void cxipi_kick_self(struct irq_work *work)
@@ -127,6 +138,9 @@ void cxipi_delivery_exit(struct cxipi_domain *dom)
 			cpu_relax();
 	}
 	synchronize_rcu();
+	/* A call run from the idle loop may have queued a self-IPI late. */
+	for_each_possible_cpu(cpu)
+		irq_work_sync(&per_cpu_ptr(dom->kicks, cpu)->self);
 	free_percpu(dom->kicks);
 }
 

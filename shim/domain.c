@@ -229,7 +229,12 @@ struct cxipi_domain *cxipi_domain_create(const char *name,
 		ret = -ENOMEM;
 		goto err_fwnode;
 	}
-	irq_domain_update_bus_token(dom->domain, DOMAIN_BUS_IPI);
+	/*
+	 * irq_domain_update_bus_token() would rename the domain
+	 * "cxipi-percpu-6"; users find it by its exact name.  Nobody can look
+	 * it up by bus yet, so the token is set directly.
+	 */
+	dom->domain->bus_token = DOMAIN_BUS_IPI;
 	return dom;
 
 err_fwnode:

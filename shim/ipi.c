@@ -379,6 +379,19 @@ int cxipi___ipi_send_mask(struct irq_desc *desc, const struct cpumask *dest)
 EXPORT_SYMBOL_GPL(cxipi___ipi_send_mask);
 
 /**
+ * cxipi_resv_bytes() - memory cxipi keeps for one reservation
+ * @nr_virqs: how many virqs it has (targets on PER_CPU, 1 on SINGLE)
+ *
+ * Return: bytes of cxipi's own bookkeeping: the reservation record and its
+ * registry slots.  Registry leaves, shared by 256 virqs, are not counted.
+ */
+size_t cxipi_resv_bytes(unsigned int nr_virqs)
+{
+	return cxipi_resv_footprint(nr_cpu_ids) + nr_virqs * sizeof(void *);
+}
+EXPORT_SYMBOL_GPL(cxipi_resv_bytes);
+
+/**
  * cxipi_ipi_init() - create the reservation registry
  *
  * Return: 0 or -ENOMEM.

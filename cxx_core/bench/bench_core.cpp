@@ -9,10 +9,13 @@
 //                         against a full possible mask
 //   BM_ProbeOnly          the random (virq, cpu) pick alone: the overhead
 //                         included in the three lookup cases below
-//   BM_RegistryLookup     cxipi_registry_lookup() of a random live virq, with
-//                         1, 100 or 10000 live reservations
+//   BM_RegistryLookup     cxipi_registry_lookup() of a random live virq (of
+//                         a PER_CPU reservation), with 1, 100 or 10000 live
+//                         reservations (3 PER_CPU of 1 CPU : 1 SINGLE of 4)
 //   BM_GetHwirqPath       lookup + cxipi_resv_virq_of(): the core's part of
 //                         ipi_get_hwirq()
+//   BM_GetHwirqPathAnyKind  the same, the random virq being of any live
+//                         reservation, SINGLE ones (1 in 4) included
 //   BM_VerifySingle       lookup + virq_of + cxipi_route_single(): the core's
 //                         part of ipi_send_single() (verification and route)
 //   BM_VerifyMask         cxipi_resv_check_mask() of a full mask against a
@@ -61,7 +64,6 @@ Population &population(unsigned nbits, unsigned nresv)
 
 FullResv &full(unsigned nbits)
 {
-	// FullResv takes one argument; key it with a dummy second one.
 	static std::map<unsigned, std::unique_ptr<FullResv>> worlds;
 	auto &slot = worlds[nbits];
 	if (!slot)
@@ -152,6 +154,24 @@ void BM_GetHwirqPath(benchmark::State &state)
 	const unsigned nbits = arg(state, 0), nresv = arg(state, 1);
 	const Population &pop = population(nbits, nresv);
 	Probe probe(nbits, nresv);
+	const long before = zalloc_calls();
+	for (auto _ : state) {
+		unsigned virq, cpu;
+		probe.next(virq, cpu);
+		const cxipi_resv *r = cxipi_registry_lookup(pop.reg, virq);
+		unsigned target = r ? cxipi_resv_virq_of(r, cpu) : 0;
+		benchmark::DoNotOptimize(target);
+	}
+	report_allocs(state, before);
+}
+
+// The same, picking SINGLE reservations too (one in four): virq_of() then
+// takes a data-dependent branch on the reservation's kind.
+void BM_GetHwirqPathAnyKind(benchmark::State &state)
+{
+	const unsigned nbits = arg(state, 0), nresv = arg(state, 1);
+	const Population &pop = population(nbits, nresv);
+	Probe probe(nbits, nresv, true);
 	const long before = zalloc_calls();
 	for (auto _ : state) {
 		unsigned virq, cpu;
@@ -273,6 +293,14 @@ void cpus_by_resv(benchmark::internal::Benchmark *b)
 			b->Args({n, r});
 }
 
+void cpus_by_mixed_resv(benchmark::internal::Benchmark *b)
+{
+	b->ArgNames({"cpus", "resv"});
+	for (unsigned n : kCpuCounts)
+		for (unsigned r : kMixedResvCounts)
+			b->Args({n, r});
+}
+
 void cpus_by_width(benchmark::internal::Benchmark *b)
 {
 	b->ArgNames({"cpus", "dest"});
@@ -296,6 +324,7 @@ BENCHMARK(BM_ReserveCheck)->Apply(cpus_by_width);
 BENCHMARK(BM_ProbeOnly)->Apply(cpus_by_resv);
 BENCHMARK(BM_RegistryLookup)->Apply(cpus_by_resv);
 BENCHMARK(BM_GetHwirqPath)->Apply(cpus_by_resv);
+BENCHMARK(BM_GetHwirqPathAnyKind)->Apply(cpus_by_mixed_resv);
 BENCHMARK(BM_VerifySingle)->Apply(cpus_by_resv);
 BENCHMARK(BM_VerifyMask)->Apply(cpus_only);
 BENCHMARK(BM_OnePassOverMaskWords)->Apply(cpus_only);

@@ -12,7 +12,8 @@
 //    SINGLE reservation of 4 contiguous CPUs; either way each uses one virq.
 //    The CPUs are spread over the whole mask (index * 61), so the target
 //    word that virq_of() reads moves around the reservation's mask.
-//  - Probe: a cheap xorshift PRNG that picks a random live reservation and a
+//  - Probe: a cheap xorshift PRNG that picks a random live PER_CPU
+//    reservation (or, for the *AnyKind cases, any live reservation) and a
 //    target CPU of it, with no table in memory (a table would compete with
 //    the registry for cache).  Its cost is the same for every population
 //    and is measured on its own (BM_ProbeOnly / op "probe_only").
@@ -179,24 +180,35 @@ struct Population {
 	std::vector<cxipi_resv *> resvs;
 };
 
-// A random live virq and a target CPU of its reservation, per call.
+// A random live virq and a target CPU of its reservation, per call.  By
+// default only the PER_CPU reservations are picked (idx % 4 != 3), so that
+// what varies with the population is its size alone: with one reservation
+// there is no SINGLE one to pick, and picking kinds at random costs branch
+// mispredictions of its own (measured apart, with @any_kind).
 struct Probe {
-	Probe(unsigned nbits, unsigned nresv) : nbits(nbits), nresv(nresv) {}
+	Probe(unsigned nbits, unsigned nresv, bool any_kind = false)
+		: nbits(nbits), any_kind(any_kind),
+		  choices(any_kind ? nresv : nresv - nresv / 4)
+	{
+	}
 
 	__attribute__((always_inline)) void next(unsigned &virq, unsigned &cpu)
 	{
 		state ^= state << 13;
 		state ^= state >> 17;
 		state ^= state << 5;
-		const unsigned idx = static_cast<unsigned>(
-			(static_cast<uint64_t>(state) * nresv) >> 32);
+		const unsigned k = static_cast<unsigned>(
+			(static_cast<uint64_t>(state) * choices) >> 32);
+		// The k-th PER_CPU reservation skips every fourth index.
+		const unsigned idx = any_kind ? k : k + k / 3;
 		virq = kFirstVirq + idx;
 		cpu = target_cpu(idx, nbits);
 	}
 
 	uint32_t state = 2463534242U;
 	unsigned nbits;
-	unsigned nresv;
+	bool any_kind;
+	unsigned choices;
 };
 
 // ---- one reservation of every CPU --------------------------------------
@@ -275,6 +287,8 @@ inline void count_deliver(void *ctx, unsigned)
 // The parameter grid.
 inline constexpr unsigned kCpuCounts[] = {64, 1024, 8192};
 inline constexpr unsigned kResvCounts[] = {1, 100, 10000};
+// Populations where picking any kind differs from picking PER_CPU only.
+inline constexpr unsigned kMixedResvCounts[] = {100, 10000};
 // 256: the module's default for cxipi-percpu; 8192: one per CPU of the
 // largest system, what a PER_CPU reservation of every CPU needs.
 inline constexpr unsigned kHwirqCounts[] = {256, 8192};

@@ -99,6 +99,8 @@ struct cxipi_resv *cxipi_resv_create(const struct cxipi_env *env,
 				     const unsigned long *dest,
 				     unsigned int nbits);
 void cxipi_resv_free(const struct cxipi_env *env, struct cxipi_resv *resv);
+/* Bytes cxipi_resv_create() allocates for a mask of @nbits bits. */
+size_t cxipi_resv_footprint(unsigned int nbits);
 
 unsigned int cxipi_resv_base(const struct cxipi_resv *resv);
 unsigned int cxipi_resv_nr_virqs(const struct cxipi_resv *resv);
