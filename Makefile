@@ -19,7 +19,7 @@ KCC := $(shell sed -n 's/^CONFIG_CC_VERSION_TEXT="\?\([^ ]*\) .*/\1/p' \
 	$(KDIR)/include/config/auto.conf 2>/dev/null)
 KMAKE = $(MAKE) -C $(KDIR) M=$(top) $(if $(KCC),CC=$(KCC))
 
-.PHONY: all module deps check run lint host-test fuzz vm-test clean
+.PHONY: all module deps check run bench lint host-test fuzz vm-test clean
 
 all: module
 
@@ -69,10 +69,21 @@ run: deps
 	@$(MAKE) --no-print-directory module
 	scripts/vm/run.sh
 
+# Benchmarks: cxipi against the kernel's own cross-CPU calls in the VM
+# (-smp 4 and -smp 8), then the core's costs on the host.  Numbers, never
+# a verdict: a benchmark does not fail the build.
+bench: deps
+	@$(MAKE) --no-print-directory module
+	scripts/vm/bench.sh
+	/usr/bin/python3 bench/report.py
+	$(MAKE) --no-print-directory -C cxx_core/bench report
+
 clean:
 	-$(KMAKE) clean
 	$(MAKE) -C cxx_core/tests clean
 	$(MAKE) -C cxx_core/fuzz clean
+	-$(MAKE) -C cxx_core/bench clean
+	-$(MAKE) -C bench clean
 	-$(MAKE) -C selftests/client clean
 	$(MAKE) -C selftests clean
 	rm -rf $(out)

@@ -114,12 +114,12 @@ static u64 round_trip(enum bench_method method, unsigned int virq)
 	return ktime_get_ns() - start;
 }
 
-/* Latency of the three methods, interleaved in blocks of 100 rounds. */
+/* Latency of the three methods, round by round. */
 static void bench_single(void)
 {
 	struct irq_domain *domain = cxipi_domain_get("cxipi-percpu");
 	u64 *ns[NR_METHODS] = {};
-	unsigned int done = 0, i, m, virq;
+	unsigned int i, m, virq;
 	int ret;
 
 	INIT_CSD(&bench_csd, bench_ack_fn, NULL);
@@ -136,12 +136,12 @@ static void bench_single(void)
 		if (!ns[m])
 			goto out_free;
 	}
-	while (done < rounds) {
+	/* Alternate every round, so that each method meets the same VM. */
+	for (i = 0; i < rounds; i++) {
 		for (m = 0; m < NR_METHODS; m++)
-			for (i = done; i < min(done + 100, rounds); i++)
-				ns[m][i] = round_trip(m, virq);
-		done = min(done + 100, rounds);
-		cond_resched();
+			ns[m][i] = round_trip(m, virq);
+		if (!(i % 100))
+			cond_resched();
 	}
 	for (m = 0; m < NR_METHODS; m++)
 		report(method_names[m], ns[m], rounds);
