@@ -39,7 +39,7 @@ host-test:
 FUZZ_SECONDS ?= 30
 fuzz:
 	@mkdir -p $(out); \
-	if $(MAKE) --no-print-directory -s -C cxx_core/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	if $(MAKE) --no-print-directory -s -C cxx_core/tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		>$(out)/fuzz.log 2>&1; then \
 		grep -E '^Done|DONE' $(out)/fuzz.log | tail -n1 | sed 's/^/# /'; \
 		echo "ok 1 host: fuzz_ops, $(FUZZ_SECONDS) s against the reference model"; \
@@ -76,13 +76,13 @@ bench: deps
 	@$(MAKE) --no-print-directory module
 	scripts/vm/bench.sh
 	/usr/bin/python3 bench/report.py
-	$(MAKE) --no-print-directory -C cxx_core/bench report
+	$(MAKE) --no-print-directory -C cxx_core/tests/bench report
 
 clean:
 	-$(KMAKE) clean
 	$(MAKE) -C cxx_core/tests clean
-	$(MAKE) -C cxx_core/fuzz clean
-	-$(MAKE) -C cxx_core/bench clean
+	$(MAKE) -C cxx_core/tests/fuzz clean
+	-$(MAKE) -C cxx_core/tests/bench clean
 	-$(MAKE) -C bench clean
 	-$(MAKE) -C selftests/client clean
 	$(MAKE) -C selftests clean

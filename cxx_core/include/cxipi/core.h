@@ -18,9 +18,11 @@
 #ifdef __cplusplus
 #include <stddef.h>
 extern "C" {
-#else
-#include <linux/types.h> /* the only C user is the kernel shim */
 #endif
+/*
+ * The only C user is the kernel shim, which includes <linux/types.h> (size_t,
+ * bool) before this header: the core never sees a kernel header.
+ */
 
 /* errno values the core returns, identical to the kernel's and glibc's. */
 #define CXIPI_ENOMEM 12
