@@ -19,7 +19,7 @@ KCC := $(shell sed -n 's/^CONFIG_CC_VERSION_TEXT="\?\([^ ]*\) .*/\1/p' \
 	$(KDIR)/include/config/auto.conf 2>/dev/null)
 KMAKE = $(MAKE) -C $(KDIR) M=$(top) $(if $(KCC),CC=$(KCC))
 
-.PHONY: all module deps check run bench lint host-test fuzz vm-test clean
+.PHONY: all module modules_install clean-module deps dkms check run bench lint host-test fuzz vm-test clean
 
 all: module
 
@@ -29,11 +29,22 @@ module:
 	$(KMAKE) modules
 	scripts/check-core-objects.sh $(KDIR) cxipi.ko $(patsubst %.cpp,%.o,$(wildcard cxx_core/*.cpp))
 
+# Installs into /lib/modules/<kernel>/updates (INSTALL_MOD_PATH= for a root).
+modules_install: module
+	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
+
+clean-module:
+	-$(KMAKE) clean
+
 deps:
 	scripts/deps.sh
 
 host-test:
 	@set -o pipefail; $(MAKE) --no-print-directory -s -C cxx_core/tests run | scripts/gtest-tap.sh
+
+# DKMS builds cxipi from its tracked sources against the installed headers.
+dkms:
+	@scripts/dkms-check.sh
 
 # The core's fuzz target against its reference model, for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
@@ -58,7 +69,7 @@ vm-test: module
 # counts every TAP line of the log and fails the target on any failure.
 check: deps
 	@mkdir -p $(out); set -o pipefail; rc=0; \
-	for step in module lint host-test fuzz vm-test; do \
+	for step in module lint dkms host-test fuzz vm-test; do \
 		echo "# make $$step"; \
 		$(MAKE) --no-print-directory $$step || { rc=1; echo "not ok - make $$step failed"; }; \
 	done 2>&1 | tee $(out)/check.log || rc=1; \

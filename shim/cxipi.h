@@ -81,6 +81,10 @@ int cxipi_ipi_init(void);
 void cxipi_ipi_exit(void);
 struct cxipi_resv *cxipi_resv_lookup(unsigned int virq);
 
+/* debugfs.c */
+void cxipi_debugfs_init(void);
+void cxipi_debugfs_exit(void);
+
 /* sysfs.c, sysfs_resv.c */
 int cxipi_sysfs_init(void);
 void cxipi_sysfs_exit(void);

@@ -17,11 +17,13 @@
 #include <linux/smp.h>
 
 #include "cxipi.h"
+#include "trace.h"
 
 static void cxipi_deliver(void *ctx, unsigned int hwirq)
 {
 	struct cxipi_domain *dom = ctx;
 
+	trace_cxipi_deliver(dom, hwirq);
 	generic_handle_domain_irq(dom->domain, hwirq);
 }
 
@@ -84,7 +86,13 @@ void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu)
 void cxipi_ring(struct cxipi_domain *dom, unsigned int cpu,
 		irq_hw_number_t hwirq)
 {
-	if (cxipi_doorbells_raise(dom->bells, cpu, hwirq) == CXIPI_RAISE_KICK)
+	int ret = cxipi_doorbells_raise(dom->bells, cpu, hwirq);
+
+	trace_cxipi_raise(dom, cpu, hwirq, ret);
+	/* Tested inside the static branch: no cost while the event is off. */
+	if (trace_cxipi_latch_enabled() && ret >= 0 && !cpu_online(cpu))
+		trace_cxipi_latch(dom, cpu, hwirq);
+	if (ret == CXIPI_RAISE_KICK)
 		cxipi_kick(dom, cpu);
 }
 
@@ -153,9 +161,8 @@ static enum cpuhp_state cxipi_hotplug_state;
  */
 static int cxipi_cpu_online(unsigned int cpu)
 {
-	int i;
-
 	struct cxipi_kick *kick;
+	int i;
 
 	for (i = 0; i < ARRAY_SIZE(cxipi_domains); i++) {
 		kick = per_cpu_ptr(cxipi_domains[i]->kicks, cpu);

@@ -17,6 +17,7 @@
 #include <linux/rcupdate.h>
 
 #include "cxipi.h"
+#include "trace.h"
 
 static DEFINE_MUTEX(cxipi_ipi_lock);
 static struct cxipi_registry *cxipi_registry;
@@ -122,6 +123,7 @@ int cxipi_irq_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 		cxipi_resv_free(&cxipi_env, resv);
 		goto err_virqs;
 	}
+	trace_cxipi_reserve(domain->name, virq, plan.nr_virqs, dest);
 	ret = virq;
 	goto out;
 
@@ -177,6 +179,7 @@ int cxipi_irq_destroy_ipi(unsigned int irq, const struct cpumask *dest)
 			irq);
 		return -EINVAL;
 	}
+	trace_cxipi_destroy(irq, dest, remaining);
 	if (remaining)
 		cxipi_resv_fan_out(resv, cxipi_resv_targets(resv),
 				   cxipi_set_affinity,
@@ -309,6 +312,7 @@ int cxipi_ipi_send_single(unsigned int virq, unsigned int cpu)
 	if (resv)
 		ret = cxipi_send_single_rcu(resv, cpu);
 	rcu_read_unlock();
+	trace_cxipi_send(virq, cpu, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cxipi_ipi_send_single);
@@ -338,6 +342,7 @@ int cxipi_ipi_send_mask(unsigned int virq, const struct cpumask *dest)
 	if (data && !cxipi_resv_check_mask(resv, cpumask_bits(dest)))
 		ret = cxipi_send_mask_rcu(resv, data, dest);
 	rcu_read_unlock();
+	trace_cxipi_send_mask(virq, dest, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cxipi_ipi_send_mask);

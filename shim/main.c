@@ -44,6 +44,7 @@ static int __init cxipi_init(void)
 	ret = cxipi_sysfs_init();
 	if (ret)
 		goto err_hotplug;
+	cxipi_debugfs_init();
 
 	pr_info("loaded: cxipi-percpu with %u hwirqs, cxipi-single with %u\n",
 		percpu_hwirqs, single_hwirqs);
@@ -60,6 +61,7 @@ err_ipi:
 
 static void __exit cxipi_exit(void)
 {
+	cxipi_debugfs_exit();
 	cxipi_sysfs_exit();
 	cxipi_hotplug_exit();
 	cxipi_domains_exit();
@@ -73,3 +75,4 @@ module_exit(cxipi_exit);
 MODULE_DESCRIPTION("Generic IPI API and IPI provider domains for coprocessors");
 MODULE_AUTHOR("The cxipi developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(CXIPI_VERSION);

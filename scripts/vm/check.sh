@@ -7,7 +7,9 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
 make -s -C "$top/selftests" || exit 1
-make -s -C "$top/selftests/client" CXIPI_SYMVERS="$top/Module.symvers" || exit 1
+for mod in selftests/client samples; do
+	make -s -C "$top/$mod" CXIPI_SYMVERS="$top/Module.symvers" || exit 1
+done
 make_initramfs "$out/initramfs.cpio.gz" || exit 1
 
 n=0

@@ -25,9 +25,9 @@ make_initramfs() {	# make_initramfs OUTPUT.cpio.gz
 	cp "$top/selftests/settings" "$top/selftests/config" "$root/cxipi/selftests/"
 	cp "$top"/selftests/build/* "$top"/selftests/*.sh "$root/cxipi/selftests/bin/"
 	cp "$top/Documentation/ABI/testing/sysfs-kernel-cxipi" "$root/cxipi/selftests/"
-	if [ -f "$top/bench/cxipi_bench.ko" ]; then
-		cp "$top/bench/cxipi_bench.ko" "$root/cxipi/"
-	fi
+	for ko in bench/cxipi_bench.ko samples/cxipi_remoteproc_sample.ko; do
+		[ ! -f "$top/$ko" ] || cp "$top/$ko" "$root/cxipi/"
+	done
 	if [ -f "$top/selftests/client/cxipi_client.ko" ]; then
 		cp "$top/selftests/client/cxipi_client.ko" "$root/cxipi/selftests/"
 	fi

@@ -1,0 +1,62 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The debugfs view of each provider domain reads without error and shows a
+# reservation made through sysfs, with its virq, hwirqs and targets, and a
+# doorbell latched at a coprocessor.  busybox sh; TAP; exit 0, 1 or 4.
+dbg=/sys/kernel/debug/cxipi
+d=/sys/kernel/cxipi/domains/cxipi-percpu
+
+echo "TAP version 13"
+if [ ! -d $dbg ] || [ ! -d $d ]; then
+	echo "1..0 # SKIP no debugfs or cxipi not loaded"
+	exit 4
+fi
+echo "1..3"
+fail=0
+ok() { # ok N STATUS DESCRIPTION
+	if [ "$2" -eq 0 ]; then echo "ok $1 $3"; else echo "not ok $1 $3"; fail=1; fi
+}
+
+echo "dbg 1-2" >$d/reserve || { echo "Bail out! cannot reserve"; exit 1; }
+virq=$(cat $d/reservations/dbg/virq)
+set -- $(cat $d/reservations/dbg/hwirqs)
+h1=$1 h2=$2
+
+readable=0
+for f in $dbg/*; do
+	cat "$f" >/dev/null || readable=1
+done
+ok 1 $readable "every file under $dbg reads"
+
+view=$(cat $dbg/cxipi-percpu)
+echo "$view" | grep -qE "^ *$h1 +$virq .*base=$virq targets=1-2" &&
+	echo "$view" | grep -qE "^ *$h2 +$((virq + 1)) .*base=$virq targets=1-2"
+ok 2 $? "cxipi-percpu shows hwirqs $h1 $h2 of virqs $virq $((virq + 1)), targets 1-2"
+echo 1-2 >$d/reservations/dbg/destroy
+
+# A coprocessor: a doorbell sent to it shows as pending there.
+in_list() { # in_list CPU CPULIST
+	echo "$2" | tr ',' '\n' | while IFS=- read -r lo hi; do
+		[ "$1" -ge "$lo" ] && [ "$1" -le "${hi:-$lo}" ] && echo y
+	done | grep -q y
+}
+possible=$(cat /sys/devices/system/cpu/possible)
+online=$(cat /sys/devices/system/cpu/online)
+coproc=
+for c in $(seq 0 63); do
+	if in_list "$c" "$possible" && ! in_list "$c" "$online"; then
+		coproc=$c
+		break
+	fi
+done
+if [ -z "$coproc" ]; then
+	echo "ok 3 # SKIP no CPU is possible but offline"
+else
+	echo "lat $coproc" >$d/reserve
+	echo "$coproc" >$d/reservations/lat/send
+	h=$(cat $d/reservations/lat/hwirqs)
+	cat $dbg/cxipi-percpu | grep -qE "^ *$h .*pending: $coproc\$"
+	ok 3 $? "a doorbell latched at coprocessor $coproc shows as pending there"
+	echo "$coproc" >$d/reservations/lat/destroy
+fi
+exit $fail

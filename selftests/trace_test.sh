@@ -1,0 +1,172 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# cxipi's trace events: one IPI sent through sysfs to CPU 2 of cxipi-percpu
+# leaves exactly one reserve, send, raise (a kick), delivery (on CPU 2, same
+# hwirq) and destroy in the trace buffer, and no latch; one sent to a CPU
+# that is possible but not online leaves exactly one latch, no delivery.
+# Each event is counted exactly, so a missing or doubled event fails.
+# busybox sh; TAP 13 on stdout; exit 0 pass, 1 fail, 4 skip (no tracefs, no
+# cxipi events, cxipi not loaded, or CPU 2 not online).
+d=/sys/kernel/cxipi/domains/cxipi-percpu
+events="cxipi_reserve cxipi_destroy cxipi_send cxipi_send_mask cxipi_raise
+	cxipi_latch cxipi_deliver"
+
+echo "TAP version 13"
+skip() {
+	echo "1..0 # SKIP $*"
+	exit 4
+}
+[ -d $d ] || skip "cxipi is not loaded"
+
+# tracefs: its own mount point, else the one under debugfs.
+t=/sys/kernel/tracing
+mounted=
+if [ ! -d $t/events ] && mount -t tracefs nodev $t 2>/dev/null; then
+	mounted=$t
+fi
+[ -d $t/events ] || t=/sys/kernel/debug/tracing
+[ -d $t/events ] || skip "no tracefs"
+[ -d $t/events/cxipi ] || skip "no cxipi events in $t/events"
+
+in_list() { # in_list CPU CPULIST
+	echo "$2" | tr ',' '\n' | while IFS=- read -r lo hi; do
+		[ "$1" -ge "$lo" ] && [ "$1" -le "${hi:-$lo}" ] && echo y
+	done | grep -q y
+}
+possible=$(cat /sys/devices/system/cpu/possible)
+online=$(cat /sys/devices/system/cpu/online)
+in_list 2 "$online" || skip "CPU 2 is not online"
+# A coprocessor: CPU 5 in the -smp 4,maxcpus=8 VM, else any such CPU.
+coproc=
+for c in 5 $(seq 0 63); do
+	if in_list "$c" "$possible" && ! in_list "$c" "$online"; then
+		coproc=$c
+		break
+	fi
+done
+
+echo "1..10"
+fail=0
+ok() { # ok N STATUS DESCRIPTION
+	if [ "$2" -eq 0 ]; then echo "ok $1 $3"; else echo "not ok $1 $3"; fail=1; fi
+}
+
+tracing_on=$(cat $t/tracing_on)
+cleanup() {
+	echo 0 >$t/events/cxipi/enable
+	echo >$t/trace
+	echo "$tracing_on" >$t/tracing_on
+}
+bail() {
+	echo "Bail out! $*"
+	for r in tr trl; do
+		[ -d $d/reservations/$r ] &&
+			cat $d/reservations/$r/targets >$d/reservations/$r/destroy
+	done
+	cleanup
+	[ -z "$mounted" ] || umount "$mounted"
+	exit 1
+}
+
+missing=
+for e in $events; do
+	[ -f "$t/events/cxipi/$e/format" ] || missing="$missing $e"
+done
+[ -z "$missing" ]
+ok 1 $? "the 7 cxipi events are in $t/events/cxipi${missing:+ (missing:$missing)}"
+
+# cxipi's events from an empty buffer; markers split the trace.
+echo 1 >$t/events/cxipi/enable || bail "cannot enable the cxipi events"
+echo >$t/trace
+echo 1 >$t/tracing_on
+marker() {
+	echo "cxipi_trace_test $1 $$" >$t/trace_marker || bail "no trace_marker"
+}
+
+# One IPI to CPU 2, delivered before the reservation goes.
+marker send
+echo "tr 1-2" >$d/reserve || bail "cannot reserve tr 1-2"
+r=$d/reservations/tr
+virq=$(cat $r/virq)
+set -- $(cat $r/hwirqs)
+h2=$2
+before=$(cut -d' ' -f3 $r/received)
+echo 2 >$r/send || bail "cannot send to CPU 2"
+i=0
+while [ "$(cut -d' ' -f3 $r/received)" -le "$before" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+echo 1-2 >$r/destroy || bail "cannot destroy tr"
+
+# One IPI to a coprocessor, which latches.
+marker latch
+if [ -n "$coproc" ]; then
+	echo "trl $coproc" >$d/reserve || bail "cannot reserve trl $coproc"
+	hc=$(cat $d/reservations/trl/hwirqs)
+	echo "$coproc" >$d/reservations/trl/send || bail "cannot send to $coproc"
+	echo "$coproc" >$d/reservations/trl/destroy || bail "cannot destroy trl"
+fi
+marker end
+echo 0 >$t/events/cxipi/enable
+
+# The cxipi events between two markers.
+between() { # between FROM TO
+	awk -v a="cxipi_trace_test $1 $$" -v b="cxipi_trace_test $2 $$" '
+		index($0, b) { exit }
+		on && / cxipi_[a-z_]*: / { print }
+		index($0, a) { on = 1 }' /tmp/trace_test.log
+}
+cat $t/trace >/tmp/trace_test.log
+between send latch >/tmp/trace_test.send
+between latch end >/tmp/trace_test.latch
+sed 's/^ */# /' /tmp/trace_test.send /tmp/trace_test.latch
+
+count() { # count FILE EVENT [TEXT]: lines of EVENT, or of EVENT with TEXT
+	grep " $2: " "$1" | grep -c -- "$3"
+}
+# Exactly one EVENT, and it is EVENT: TEXT (to the end of the line).
+one() { # one FILE EVENT TEXT
+	[ "$(count "$1" "$2")" -eq 1 ] && grep -q " $2: $3\$" "$1"
+}
+s=/tmp/trace_test.send
+
+one $s cxipi_reserve "domain=cxipi-percpu virq=$virq nr_virqs=2 targets=1-2"
+ok 2 $? "one cxipi_reserve: cxipi-percpu, virq $virq, 2 virqs, targets 1-2"
+
+one $s cxipi_send "virq=$((virq + 1)) cpu=2 ret=0" &&
+	[ "$(count $s cxipi_send_mask)" -eq 0 ]
+ok 3 $? "one cxipi_send: virq $((virq + 1)) to CPU 2, ret 0; no cxipi_send_mask"
+
+one $s cxipi_raise "domain=cxipi-percpu cpu=2 hwirq=$h2 result=kick"
+ok 4 $? "one cxipi_raise: CPU 2, hwirq $h2, result kick"
+
+one $s cxipi_deliver "domain=cxipi-percpu cpu=2 hwirq=$h2" &&
+	grep " cxipi_deliver: " $s | grep -q '\[002\]'
+ok 5 $? "one cxipi_deliver: on CPU 2 ([002]), hwirq $h2"
+
+[ "$(count $s cxipi_latch)" -eq 0 ]
+ok 6 $? "no cxipi_latch for an online CPU"
+
+one $s cxipi_destroy "virq=$virq removed=1-2 remaining=0"
+ok 7 $? "one cxipi_destroy: virq $virq, CPUs 1-2 removed, none remaining"
+
+[ "$(wc -l <$s)" -eq 5 ]
+ok 8 $? "nothing else: 5 cxipi events for one send"
+
+l=/tmp/trace_test.latch
+if [ -z "$coproc" ]; then
+	echo "ok 9 # SKIP no CPU is possible but offline"
+else
+	one $l cxipi_latch "domain=cxipi-percpu cpu=$coproc hwirq=$hc" &&
+		[ "$(count $l cxipi_raise "cpu=$coproc hwirq=$hc ")" -eq 1 ] &&
+		[ "$(count $l cxipi_deliver)" -eq 0 ]
+	ok 9 $? "one cxipi_latch at coprocessor $coproc, hwirq $hc; no delivery"
+fi
+
+cleanup
+[ "$(cat $t/events/cxipi/enable)" = 0 ] && ! grep -qv '^#' $t/trace
+ok 10 $? "events disabled and the trace buffer empty afterwards"
+rm -f /tmp/trace_test.log /tmp/trace_test.send /tmp/trace_test.latch
+[ -z "$mounted" ] || umount "$mounted"
+exit $fail
