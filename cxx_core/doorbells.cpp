@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // Per-CPU doorbell banks: one pending bit per hwirq, plus an "armed" word
-// that makes sure exactly one kick is in flight per CPU; one domain-wide
-// mask bit per hwirq; and, per hwirq, the CPU that drained it last.
+// that makes sure exactly one kick is in flight per CPU, and the bank's
+// counters; one domain-wide mask bit per hwirq; and, per hwirq, the CPU that
+// drained it last.
 //
 // Ordering, stated against the kernel's model: every read-modify-write here
 // is __ATOMIC_SEQ_CST, which on x86 and arm64 is at least as strong as the
@@ -17,6 +18,13 @@
 // raise whose bit the drain missed finds armed == 0 and kicks again.  A
 // drain that saw the bit masked left it pending, and the unmask that
 // follows finds it and kicks; a drain that saw it unmasked delivered it.
+//
+// The counters (raised, coalesced, delivered, taken, dropped) sit in the
+// bank's first cache line, which every raise and drain writes anyway; they
+// are relaxed atomic adds, so they order nothing and cost no lock.  Each
+// pending bit that goes from 1 to 0 is counted once, by whoever cleared it,
+// from the value its read-modify-write returned: once raises stop,
+// raised == coalesced + delivered + taken + dropped + pending.
 #include <cxipi/core.h>
 
 #include "bitmap.hpp"
@@ -31,6 +39,17 @@ namespace
 // A bank starts on its own cache line so that CPUs do not share lines.
 constexpr unsigned kLineWords = 64 / sizeof(Word);
 constexpr unsigned kNeverDelivered = ~0U;
+
+// The words of a bank: the armed word, the counters, then the pending bits.
+enum BankWord : unsigned {
+	kArmed,
+	kRaised,
+	kCoalesced,
+	kDelivered,
+	kTaken,
+	kDropped,
+	kPending,
+};
 
 // Words holding one unsigned per hwirq, in 64-bit arithmetic.
 constexpr size_t last_cpu_words(unsigned nr_hwirqs)
@@ -60,6 +79,16 @@ Word exchange(Word *w, Word value)
 	return __atomic_exchange_n(w, value, __ATOMIC_SEQ_CST);
 }
 
+void count(Word *bank, BankWord counter, Word n = 1)
+{
+	__atomic_fetch_add(&bank[counter], n, __ATOMIC_RELAXED);
+}
+
+Word counted(const Word *bank, BankWord counter)
+{
+	return __atomic_load_n(&bank[counter], __ATOMIC_RELAXED);
+}
+
 } // namespace
 
 class Doorbells
@@ -71,7 +100,7 @@ public:
 		if (nr_cpus == 0 || nr_hwirqs == 0)
 			return Errc::invalid;
 		const unsigned stride =
-			round_up(1 + words_for(nr_hwirqs), kLineWords);
+			round_up(kPending + words_for(nr_hwirqs), kLineWords);
 		// 32-bit counts cannot overflow a 64-bit size; one spare
 		// line lets the first bank start on a line boundary.
 		const size_t words = static_cast<size_t>(nr_cpus) * stride +
@@ -95,8 +124,11 @@ public:
 			return Errc::invalid;
 		Word *bank = bank_of(cpu);
 		const Word bit = bit_of(hwirq);
-		if (fetch_or(&pending(bank)[hwirq / kWordBits], bit) & bit)
+		count(bank, kRaised);
+		if (fetch_or(&pending(bank)[hwirq / kWordBits], bit) & bit) {
+			count(bank, kCoalesced);
 			return CXIPI_RAISE_COALESCED;
+		}
 		if (exchange(armed(bank), 1))
 			return CXIPI_RAISE_QUEUED;
 		return CXIPI_RAISE_KICK;
@@ -124,6 +156,8 @@ public:
 				delivered++;
 			}
 		}
+		if (delivered)
+			count(bank, kDelivered, delivered);
 		return delivered;
 	}
 
@@ -160,12 +194,14 @@ public:
 	{
 		if (cpu >= nr_cpus_)
 			return Errc::invalid;
-		Word *words = pending(bank_of(cpu));
+		Word *bank = bank_of(cpu);
+		Word *words = pending(bank);
 		for (unsigned i = 0; i < words_for(nr_hwirqs_); i++) {
 			Word w = __atomic_load_n(&words[i], __ATOMIC_SEQ_CST);
 			while (w) {
 				const Word bit = w & -w;
 				if (fetch_and(&words[i], ~bit) & bit) {
+					count(bank, kTaken);
 					hwirq = i * kWordBits + lowest_bit(bit);
 					return true;
 				}
@@ -180,10 +216,12 @@ public:
 	{
 		if (cpu >= nr_cpus_ || hwirq >= nr_hwirqs_)
 			return Errc::invalid;
+		Word *bank = bank_of(cpu);
 		const Word bit = bit_of(hwirq);
-		return (fetch_and(&pending(bank_of(cpu))[hwirq / kWordBits],
-				  ~bit) &
-			bit) != 0;
+		if (!(fetch_and(&pending(bank)[hwirq / kWordBits], ~bit) & bit))
+			return false;
+		count(bank, kTaken);
+		return true;
 	}
 
 	void reset(unsigned hwirq)
@@ -191,9 +229,13 @@ public:
 		if (hwirq >= nr_hwirqs_)
 			return;
 		mask(hwirq);
-		for (unsigned cpu = 0; cpu < nr_cpus_; cpu++)
-			fetch_and(&pending(bank_of(cpu))[hwirq / kWordBits],
-				  ~bit_of(hwirq));
+		const Word bit = bit_of(hwirq);
+		for (unsigned cpu = 0; cpu < nr_cpus_; cpu++) {
+			Word *bank = bank_of(cpu);
+			if (fetch_and(&pending(bank)[hwirq / kWordBits], ~bit) &
+			    bit)
+				count(bank, kDropped);
+		}
 		__atomic_store_n(&last_cpu()[hwirq], kNeverDelivered,
 				 __ATOMIC_RELAXED);
 	}
@@ -204,6 +246,25 @@ public:
 			return false;
 		const Word *word = &pending(bank_of(cpu))[hwirq / kWordBits];
 		return __atomic_load_n(word, __ATOMIC_SEQ_CST) & bit_of(hwirq);
+	}
+
+	Status stats(unsigned cpu, cxipi_doorbell_stats &stats) const
+	{
+		if (cpu >= nr_cpus_)
+			return Errc::invalid;
+		const Word *bank = bank_of(cpu);
+		stats.raised = counted(bank, kRaised);
+		stats.coalesced = counted(bank, kCoalesced);
+		stats.delivered = counted(bank, kDelivered);
+		stats.taken = counted(bank, kTaken);
+		stats.dropped = counted(bank, kDropped);
+		stats.pending = 0;
+		for (unsigned i = 0; i < words_for(nr_hwirqs_); i++) {
+			const Word w = __atomic_load_n(&pending(bank)[i],
+						       __ATOMIC_RELAXED);
+			stats.pending += popcount(w);
+		}
+		return Status();
 	}
 
 private:
@@ -228,14 +289,15 @@ private:
 		return reinterpret_cast<unsigned *>(masked() +
 						    words_for(nr_hwirqs_));
 	}
-	static Word *armed(Word *bank) { return bank; }
-	static Word *pending(Word *bank) { return bank + 1; }
+	static Word *armed(Word *bank) { return bank + kArmed; }
+	static Word *pending(Word *bank) { return bank + kPending; }
+	static const Word *pending(const Word *bank) { return bank + kPending; }
 
 	unsigned nr_cpus_ = 0;
 	unsigned nr_hwirqs_ = 0;
 	unsigned stride_ = 0;
-	// Followed by the banks (per CPU: armed word, then pending words),
-	// the mask words, and one last-draining CPU per hwirq.
+	// Followed by the banks (per CPU: armed word, counters, then pending
+	// words), the mask words, and one last-draining CPU per hwirq.
 };
 
 } // namespace cxipi
@@ -325,6 +387,12 @@ int cxipi_doorbells_ack(struct cxipi_doorbells *bells, unsigned int cpu,
 void cxipi_doorbells_reset(struct cxipi_doorbells *bells, unsigned int hwirq)
 {
 	from_handle(bells)->reset(hwirq);
+}
+
+int cxipi_doorbells_stats(const struct cxipi_doorbells *bells, unsigned int cpu,
+			  struct cxipi_doorbell_stats *stats)
+{
+	return from_handle(bells)->stats(cpu, *stats).to_errno();
 }
 
 } // extern "C"

@@ -9,6 +9,7 @@
 #define CXIPI_SHIM_H
 
 #include <linux/cpumask.h>
+#include <linux/instruction_pointer.h>
 #include <linux/irqdomain.h>
 #include <linux/irq_work.h>
 #include <linux/percpu.h>
@@ -19,6 +20,29 @@
 #include "../include/cxipi.h"
 
 extern const struct cxipi_env cxipi_env;
+
+/* env.c: the fail_alloc module parameter (allocation-failure injection) */
+extern unsigned int cxipi_fail_alloc;
+void __cxipi_alloc_count_start(void);
+bool __cxipi_alloc_fails(unsigned long where);
+
+/* Module init and each reservation count their allocations from 1. */
+static inline void cxipi_alloc_count_start(void)
+{
+	if (unlikely(READ_ONCE(cxipi_fail_alloc)))
+		__cxipi_alloc_count_start();
+}
+
+/*
+ * Asked before each allocation of module init and of a reservation: true
+ * when fail_alloc says this one fails, and the caller then fails as if out
+ * of memory.  While fail_alloc is 0: one READ_ONCE and a branch.
+ */
+static __always_inline bool cxipi_alloc_fails(void)
+{
+	return unlikely(READ_ONCE(cxipi_fail_alloc)) &&
+	       __cxipi_alloc_fails(_THIS_IP_);
+}
 
 struct cxipi_domain;
 
@@ -77,6 +101,7 @@ int cxipi_hotplug_init(void);
 void cxipi_hotplug_exit(void);
 
 /* ipi.c */
+int cxipi_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest);
 int cxipi_ipi_init(void);
 void cxipi_ipi_exit(void);
 struct cxipi_resv *cxipi_resv_lookup(unsigned int virq);

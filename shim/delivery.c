@@ -106,7 +106,8 @@ int cxipi_delivery_init(struct cxipi_domain *dom)
 {
 	unsigned int cpu;
 
-	dom->kicks = alloc_percpu(struct cxipi_kick);
+	if (!cxipi_alloc_fails())
+		dom->kicks = alloc_percpu(struct cxipi_kick);
 	if (!dom->kicks)
 		return -ENOMEM;
 

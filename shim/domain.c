@@ -198,7 +198,7 @@ struct cxipi_domain *cxipi_domain_create(const char *name,
 	unsigned int flags;
 	int ret = -ENOMEM;
 
-	dom = kzalloc(sizeof(*dom), GFP_KERNEL);
+	dom = cxipi_alloc_fails() ? NULL : kzalloc(sizeof(*dom), GFP_KERNEL);
 	if (!dom)
 		return ERR_PTR(-ENOMEM);
 	dom->name = name;
@@ -214,21 +214,21 @@ struct cxipi_domain *cxipi_domain_create(const char *name,
 	if (ret)
 		goto err_core;
 
-	dom->fwnode = irq_domain_alloc_named_fwnode(name);
-	if (!dom->fwnode) {
-		ret = -ENOMEM;
+	ret = -ENOMEM;
+	if (!cxipi_alloc_fails())
+		dom->fwnode = irq_domain_alloc_named_fwnode(name);
+	if (!dom->fwnode)
 		goto err_delivery;
-	}
 
 	flags = per_cpu ? IRQ_DOMAIN_FLAG_IPI_PER_CPU :
 			  IRQ_DOMAIN_FLAG_IPI_SINGLE;
 	ops = per_cpu ? &cxipi_percpu_ops : &cxipi_single_ops;
+	if (cxipi_alloc_fails())
+		goto err_fwnode;
 	dom->domain = irq_domain_create_hierarchy(NULL, flags, nr_hwirqs,
 						  dom->fwnode, ops, dom);
-	if (!dom->domain) {
-		ret = -ENOMEM;
+	if (!dom->domain)
 		goto err_fwnode;
-	}
 	/*
 	 * irq_domain_update_bus_token() would rename the domain
 	 * "cxipi-percpu-6"; users find it by its exact name.  Nobody can look

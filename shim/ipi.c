@@ -67,21 +67,17 @@ static const char *const cxipi_reserve_warnings[] = {
 };
 
 /**
- * cxipi_irq_reserve_ipi() - set up an IPI to a destination cpumask
+ * cxipi_reserve_ipi() - cxipi_irq_reserve_ipi(), counting on
  * @domain: IPI domain
- * @dest: CPUs that can receive the IPI; must be possible, need not be online
+ * @dest: CPUs that can receive the IPI
  *
- * Allocate one virq per CPU of @dest (PER_CPU domain, @dest without holes;
- * the virq of CPU c is the returned virq + c - first CPU of @dest) or one
- * virq for all of @dest (SINGLE domain), through the domain's alloc op with
- * @dest as its argument.
+ * For a caller that has already started counting the allocations of the
+ * reservation for fail_alloc, as the sysfs reserve file does: the count
+ * goes on instead of starting again.
  *
- * Context: process context, may sleep.
- * Return: the first virq on success; -EINVAL for a bad domain or mask;
- * otherwise the real cause of the allocation failure, such as -ENOMEM or
- * -ENOSPC (D1).
+ * Return: as cxipi_irq_reserve_ipi().
  */
-int cxipi_irq_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
+int cxipi_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 {
 	struct cxipi_reserve_plan plan;
 	enum cxipi_reserve_check check;
@@ -101,8 +97,12 @@ int cxipi_irq_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 	}
 
 	mutex_lock(&cxipi_ipi_lock);
-	virq = __irq_domain_alloc_irqs(domain, -1, plan.nr_virqs, NUMA_NO_NODE,
-				       (void *)dest, false, NULL);
+	if (cxipi_alloc_fails())
+		virq = -ENOMEM;
+	else
+		virq = __irq_domain_alloc_irqs(domain, -1, plan.nr_virqs,
+					       NUMA_NO_NODE, (void *)dest,
+					       false, NULL);
 	if (virq <= 0) {
 		ret = virq ? virq : -ENOSPC;
 		goto out;
@@ -133,6 +133,27 @@ err_virqs:
 out:
 	mutex_unlock(&cxipi_ipi_lock);
 	return ret;
+}
+
+/**
+ * cxipi_irq_reserve_ipi() - set up an IPI to a destination cpumask
+ * @domain: IPI domain
+ * @dest: CPUs that can receive the IPI; must be possible, need not be online
+ *
+ * Allocate one virq per CPU of @dest (PER_CPU domain, @dest without holes;
+ * the virq of CPU c is the returned virq + c - first CPU of @dest) or one
+ * virq for all of @dest (SINGLE domain), through the domain's alloc op with
+ * @dest as its argument.
+ *
+ * Context: process context, may sleep.
+ * Return: the first virq on success; -EINVAL for a bad domain or mask;
+ * otherwise the real cause of the allocation failure, such as -ENOMEM or
+ * -ENOSPC (D1).
+ */
+int cxipi_irq_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
+{
+	cxipi_alloc_count_start();
+	return cxipi_reserve_ipi(domain, dest);
 }
 EXPORT_SYMBOL_GPL(cxipi_irq_reserve_ipi);
 

@@ -32,6 +32,7 @@ static int __init cxipi_init(void)
 		return -EINVAL;
 	}
 
+	cxipi_alloc_count_start();
 	ret = cxipi_ipi_init();
 	if (ret)
 		return ret;

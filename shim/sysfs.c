@@ -6,6 +6,7 @@
  *   domains/<domain>/cpu<N>/pending   doorbells latched at CPU N
  *   domains/<domain>/cpu<N>/ack       acknowledge one (coprocessor only)
  *   domains/<domain>/cpu<N>/raise     ring a doorbell at CPU N
+ *   domains/<domain>/cpu<N>/stats     the books of CPU N's doorbell bank
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,6 +24,15 @@ static struct kobject *cxipi_domains_kobj;
 static struct cxipi_sysfs_domain *cxipi_sysfs_domains[ARRAY_SIZE(cxipi_domains)];
 
 #define to_sysfs_domain(k) container_of(k, struct cxipi_sysfs_domain, kobj)
+
+/* kobject_create_and_add(), an allocation that fail_alloc counts. */
+static struct kobject *cxipi_kobject_create(const char *name,
+					    struct kobject *parent)
+{
+	if (cxipi_alloc_fails())
+		return NULL;
+	return kobject_create_and_add(name, parent);
+}
 
 /**
  * cxipi_parse_cpulist() - a cpulist from user space
@@ -155,14 +165,33 @@ static ssize_t raise_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return ret ? ret : count;
 }
 
+/* "raised coalesced delivered taken dropped pending" of CPU N's bank. */
+static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct cxipi_domain *dom = to_sysfs_domain(kobj->parent)->dom;
+	struct cxipi_doorbell_stats s;
+	struct irq_domain *domain;
+	unsigned int cpu;
+
+	if (cxipi_endpoint(kobj, &domain, &cpu) ||
+	    cxipi_doorbells_stats(dom->bells, cpu, &s))
+		return -EINVAL;
+	return sysfs_emit(buf, "%lu %lu %lu %lu %lu %lu\n", s.raised,
+			  s.coalesced, s.delivered, s.taken, s.dropped,
+			  s.pending);
+}
+
 static struct kobj_attribute cxipi_endpoint_pending = __ATTR_RO(pending);
 static struct kobj_attribute cxipi_endpoint_ack = __ATTR_WO(ack);
 static struct kobj_attribute cxipi_endpoint_raise = __ATTR_WO(raise);
+static struct kobj_attribute cxipi_endpoint_stats = __ATTR_RO(stats);
 
 static struct attribute *cxipi_endpoint_attrs[] = {
 	&cxipi_endpoint_pending.attr,
 	&cxipi_endpoint_ack.attr,
 	&cxipi_endpoint_raise.attr,
+	&cxipi_endpoint_stats.attr,
 	NULL,
 };
 
@@ -189,22 +218,25 @@ cxipi_sysfs_domain_add(struct cxipi_domain *dom)
 	unsigned int cpu;
 	char name[16];
 
-	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
+	sd = cxipi_alloc_fails() ? NULL : kzalloc(sizeof(*sd), GFP_KERNEL);
 	if (!sd)
 		return NULL;
 	sd->dom = dom;
 	INIT_LIST_HEAD(&sd->reservations);
-	if (kobject_init_and_add(&sd->kobj, &cxipi_domain_ktype,
-				 cxipi_domains_kobj, "%s", dom->name))
+	/* kobject_init_and_add(), with the add counted by fail_alloc. */
+	kobject_init(&sd->kobj, &cxipi_domain_ktype);
+	if (cxipi_alloc_fails() ||
+	    kobject_add(&sd->kobj, cxipi_domains_kobj, "%s", dom->name))
 		goto err;
-	sd->resv_kobj = kobject_create_and_add("reservations", &sd->kobj);
-	sd->cpus = kcalloc(nr_cpu_ids, sizeof(*sd->cpus), GFP_KERNEL);
+	sd->resv_kobj = cxipi_kobject_create("reservations", &sd->kobj);
+	if (!cxipi_alloc_fails())
+		sd->cpus = kcalloc(nr_cpu_ids, sizeof(*sd->cpus), GFP_KERNEL);
 	if (!sd->resv_kobj || !sd->cpus)
 		goto err;
 	for_each_possible_cpu(cpu) {
 		snprintf(name, sizeof(name), "cpu%u", cpu);
-		sd->cpus[cpu] = kobject_create_and_add(name, &sd->kobj);
-		if (!sd->cpus[cpu] ||
+		sd->cpus[cpu] = cxipi_kobject_create(name, &sd->kobj);
+		if (!sd->cpus[cpu] || cxipi_alloc_fails() ||
 		    sysfs_create_group(sd->cpus[cpu], &cxipi_endpoint_group))
 			goto err;
 	}
@@ -224,10 +256,10 @@ int cxipi_sysfs_init(void)
 	int i;
 
 	cxipi_sysfs_resv_init();
-	cxipi_root = kobject_create_and_add("cxipi", kernel_kobj);
+	cxipi_root = cxipi_kobject_create("cxipi", kernel_kobj);
 	if (!cxipi_root)
 		goto err;
-	cxipi_domains_kobj = kobject_create_and_add("domains", cxipi_root);
+	cxipi_domains_kobj = cxipi_kobject_create("domains", cxipi_root);
 	if (!cxipi_domains_kobj)
 		goto err;
 	for (i = 0; i < ARRAY_SIZE(cxipi_domains); i++) {

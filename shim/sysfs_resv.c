@@ -89,17 +89,24 @@ static void cxipi_free_handlers(struct cxipi_sysfs_resv *sr,
 		free_irq(cxipi_virq_for(sr, cpu), sr);
 }
 
+/* request_irq() allocates its irqaction: fail_alloc counts it. */
+static int cxipi_request_handler(struct cxipi_sysfs_resv *sr, unsigned int virq)
+{
+	if (cxipi_alloc_fails())
+		return -ENOMEM;
+	return request_irq(virq, cxipi_count_handler, IRQF_NO_THREAD, sr->name,
+			   sr);
+}
+
 static int cxipi_request_handlers(struct cxipi_sysfs_resv *sr)
 {
 	unsigned int cpu, done;
 	int ret;
 
 	if (!cxipi_per_cpu(sr))
-		return request_irq(sr->base, cxipi_count_handler,
-				   IRQF_NO_THREAD, sr->name, sr);
+		return cxipi_request_handler(sr, sr->base);
 	for_each_cpu(cpu, sr->targets) {
-		ret = request_irq(cxipi_virq_for(sr, cpu), cxipi_count_handler,
-				  IRQF_NO_THREAD, sr->name, sr);
+		ret = cxipi_request_handler(sr, cxipi_virq_for(sr, cpu));
 		if (ret)
 			goto err;
 	}
@@ -369,12 +376,15 @@ static struct cxipi_sysfs_resv *cxipi_find(struct cxipi_sysfs_domain *sd,
 static struct cxipi_sysfs_resv *cxipi_sysfs_resv_alloc(const char *name,
 						       size_t len)
 {
-	struct cxipi_sysfs_resv *sr = kzalloc(sizeof(*sr), GFP_KERNEL);
+	struct cxipi_sysfs_resv *sr;
 
+	sr = cxipi_alloc_fails() ? NULL : kzalloc(sizeof(*sr), GFP_KERNEL);
 	if (!sr)
 		return NULL;
-	sr->received = alloc_percpu(unsigned long);
-	if (!sr->received || !zalloc_cpumask_var(&sr->targets, GFP_KERNEL)) {
+	if (!cxipi_alloc_fails())
+		sr->received = alloc_percpu(unsigned long);
+	if (!sr->received || cxipi_alloc_fails() ||
+	    !zalloc_cpumask_var(&sr->targets, GFP_KERNEL)) {
 		free_percpu(sr->received);
 		kfree(sr);
 		return NULL;
@@ -390,7 +400,7 @@ static int cxipi_sysfs_resv_add(struct cxipi_sysfs_domain *sd,
 {
 	int virq, ret;
 
-	virq = cxipi_irq_reserve_ipi(sd->dom->domain, dest);
+	virq = cxipi_reserve_ipi(sd->dom->domain, dest);
 	if (virq < 0)
 		return virq;
 	sr->sd = sd;
@@ -401,8 +411,11 @@ static int cxipi_sysfs_resv_add(struct cxipi_sysfs_domain *sd,
 	ret = cxipi_request_handlers(sr);
 	if (ret)
 		goto err_ipi;
-	ret = kobject_init_and_add(&sr->kobj, &cxipi_resv_ktype, sd->resv_kobj,
-				   "%s", sr->name);
+	/* kobject_init_and_add(), with the add counted by fail_alloc. */
+	kobject_init(&sr->kobj, &cxipi_resv_ktype);
+	ret = -ENOMEM;
+	if (!cxipi_alloc_fails())
+		ret = kobject_add(&sr->kobj, sd->resv_kobj, "%s", sr->name);
 	if (ret)
 		goto err_handlers;
 	list_add_tail(&sr->node, &sd->reservations);
@@ -422,7 +435,8 @@ err_ipi:
  *
  * Return: 0; -EINVAL for a malformed line, name or cpulist or a CPU that is
  * not possible; -ERANGE for a CPU past nr_cpu_ids; -ENAMETOOLONG; -EEXIST
- * for a name in use; otherwise what the IPI layer returned (-ENOSPC...).
+ * for a name in use; -ENOMEM; otherwise what the IPI layer returned
+ * (-ENOSPC...).
  */
 int cxipi_sysfs_reserve(struct cxipi_sysfs_domain *sd, const char *buf)
 {
@@ -438,7 +452,8 @@ int cxipi_sysfs_reserve(struct cxipi_sysfs_domain *sd, const char *buf)
 	ret = cxipi_check_name(buf, len);
 	if (ret)
 		return ret;
-	if (!zalloc_cpumask_var(&dest, GFP_KERNEL))
+	cxipi_alloc_count_start();
+	if (cxipi_alloc_fails() || !zalloc_cpumask_var(&dest, GFP_KERNEL))
 		return -ENOMEM;
 	ret = cxipi_parse_cpulist(space + 1, dest);
 	if (ret)

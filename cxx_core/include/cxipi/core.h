@@ -304,6 +304,38 @@ int cxipi_doorbells_ack(struct cxipi_doorbells *bells, unsigned int cpu,
  */
 void cxipi_doorbells_reset(struct cxipi_doorbells *bells, unsigned int hwirq);
 
+/**
+ * struct cxipi_doorbell_stats - the books of one CPU's doorbell bank
+ * @raised: raises of a doorbell of this CPU (out-of-range ones not counted)
+ * @coalesced: raises that found the doorbell already pending
+ * @delivered: doorbells a drain on this CPU took and delivered
+ * @taken: doorbells the coprocessor endpoint took or acknowledged
+ * @dropped: pending doorbells a reset cleared (their virq came or went)
+ * @pending: doorbells pending now, masked ones included
+ *
+ * Every doorbell raised is coalesced, delivered, taken, dropped or still
+ * pending: once raises, drains and takes have stopped,
+ * raised == coalesced + delivered + taken + dropped + pending.
+ */
+struct cxipi_doorbell_stats {
+	unsigned long raised;
+	unsigned long coalesced;
+	unsigned long delivered;
+	unsigned long taken;
+	unsigned long dropped;
+	unsigned long pending;
+};
+
+/*
+ * Read the books of @cpu into @stats: 0, or -CXIPI_EINVAL for a bad @cpu.
+ * Lock-free; the counters are kept with relaxed atomics on the paths above
+ * (no lock, no allocation), so while they move the fields are not a
+ * consistent snapshot.
+ * OWNERSHIP: @stats is borrowed for the call.
+ */
+int cxipi_doorbells_stats(const struct cxipi_doorbells *bells, unsigned int cpu,
+			  struct cxipi_doorbell_stats *stats);
+
 #ifdef __cplusplus
 }
 #endif
