@@ -139,8 +139,11 @@ static ssize_t pending_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return len + sysfs_emit_at(buf, len, "\n");
 }
 
-static ssize_t ack_store(struct kobject *kobj, struct kobj_attribute *attr,
-			 const char *buf, size_t count)
+/* Parse the hwirq written to an endpoint file and apply @op to it. */
+static ssize_t
+cxipi_endpoint_store(struct kobject *kobj, const char *buf, size_t count,
+		     int (*op)(struct irq_domain *domain, unsigned int cpu,
+			       irq_hw_number_t hwirq))
 {
 	struct irq_domain *domain;
 	unsigned int cpu, hwirq;
@@ -148,21 +151,20 @@ static ssize_t ack_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 	if (cxipi_endpoint(kobj, &domain, &cpu) || kstrtouint(buf, 0, &hwirq))
 		return -EINVAL;
-	ret = cxipi_coproc_ack(domain, cpu, hwirq);
+	ret = op(domain, cpu, hwirq);
 	return ret ? ret : count;
+}
+
+static ssize_t ack_store(struct kobject *kobj, struct kobj_attribute *attr,
+			 const char *buf, size_t count)
+{
+	return cxipi_endpoint_store(kobj, buf, count, cxipi_coproc_ack);
 }
 
 static ssize_t raise_store(struct kobject *kobj, struct kobj_attribute *attr,
 			   const char *buf, size_t count)
 {
-	struct irq_domain *domain;
-	unsigned int cpu, hwirq;
-	int ret;
-
-	if (cxipi_endpoint(kobj, &domain, &cpu) || kstrtouint(buf, 0, &hwirq))
-		return -EINVAL;
-	ret = cxipi_coproc_raise(domain, cpu, hwirq);
-	return ret ? ret : count;
+	return cxipi_endpoint_store(kobj, buf, count, cxipi_coproc_raise);
 }
 
 /* "raised coalesced delivered taken dropped pending" of CPU N's bank. */
