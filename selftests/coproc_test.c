@@ -8,39 +8,9 @@
  * without (-smp N,maxcpus=M) or one taken offline at run time.
  */
 #include "kselftest_harness.h"
-#include "cxipi_lib.h"
+#include "cxipi_cpus.h"
 
 #define PERCPU "cxipi-percpu"
-#define CPU_SYSFS "/sys/devices/system/cpu/"
-
-/* Whether CPU @cpu is in the cpulist in file @path. */
-static int cpu_in_list_file(const char *path, int cpu)
-{
-	char buf[256], *pos = buf;
-	long lo, hi;
-
-	if (cxipi_read_path(path, buf, sizeof(buf)))
-		return 0;
-	while (*pos) {
-		lo = strtol(pos, &pos, 10);
-		hi = *pos == '-' ? strtol(pos + 1, &pos, 10) : lo;
-		if (cpu >= lo && cpu <= hi)
-			return 1;
-		if (*pos != ',')
-			break;
-		pos++;
-	}
-	return 0;
-}
-
-static int set_online(int cpu, int online)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), CPU_SYSFS "cpu%d/online", cpu);
-	return cxipi_write_path(path, online ? "1" : "0");
-}
-
 FIXTURE(coproc)
 {
 	char canary[128];
@@ -72,18 +42,18 @@ FIXTURE_SETUP(coproc)
 	if (variant->hotplug) {
 		/* The highest online CPU but 0 goes offline for the test. */
 		for (cpu = CXIPI_MAX_CPUS - 1; cpu > 0; cpu--)
-			if (cpu_in_list_file(CPU_SYSFS "online", cpu))
+			if (cxipi_online_mask() & (1ULL << cpu))
 				break;
 		if (cpu == 0)
 			SKIP(return, "no CPU to take offline");
-		ASSERT_EQ(0, set_online(cpu, 0));
+		ASSERT_EQ(0, cxipi_set_online(cpu, 0));
 		self->took_offline = 1;
 		self->cpu = cpu;
 		return;
 	}
 	for (cpu = 0; cpu < CXIPI_MAX_CPUS; cpu++)
-		if (cpu_in_list_file(CPU_SYSFS "possible", cpu) &&
-		    !cpu_in_list_file(CPU_SYSFS "online", cpu))
+		if ((cxipi_possible_mask() & ~cxipi_online_mask()) &
+		    (1ULL << cpu))
 			break;
 	if (cpu == CXIPI_MAX_CPUS)
 		SKIP(return, "every possible CPU is online (boot with maxcpus)");
@@ -94,7 +64,7 @@ FIXTURE_TEARDOWN(coproc)
 {
 	CXIPI_UNLESS_SKIPPED();
 	if (self->took_offline)
-		EXPECT_EQ(0, set_online(self->cpu, 1));
+		EXPECT_EQ(0, cxipi_set_online(self->cpu, 1));
 	CXIPI_FIXTURE_TEARDOWN(self->canary);
 }
 
@@ -160,7 +130,7 @@ TEST_F(coproc, latched_doorbell_delivered_when_cpu_comes_online)
 	ASSERT_EQ(0, cxipi_write(PERCPU, "late", "send", list));
 	usleep(100000);
 	EXPECT_EQ(0, cxipi_received(PERCPU, "late", self->cpu));
-	ASSERT_EQ(0, set_online(self->cpu, 1));
+	ASSERT_EQ(0, cxipi_set_online(self->cpu, 1));
 	self->took_offline = 0;
 	EXPECT_TRUE(cxipi_wait_for(cxipi_received(PERCPU, "late", self->cpu) ==
 				   1));

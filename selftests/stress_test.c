@@ -18,14 +18,12 @@
  * started; no handler ran misplaced; the kernel log has no warning.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <sched.h>
-#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "cxipi_lib.h"
+#include "cxipi_cpus.h"
 
 #define NR_DOMAINS 2
 #define SLOTS 3 /* live reservations per worker and domain, at most */
@@ -33,11 +31,6 @@
 
 static const char *const domains[NR_DOMAINS] = { "cxipi-percpu",
 						 "cxipi-single" };
-
-/* One CPU's books, as cpu<N>/stats reads. */
-struct books {
-	unsigned long raised, coalesced, delivered, taken, dropped, pending;
-};
 
 /* What one worker did, in memory shared with the parent. */
 struct tally {
@@ -59,80 +52,6 @@ struct worker {
 	struct tally *tally;
 	struct slot slots[NR_DOMAINS][SLOTS];
 };
-
-/* CPUs of a cpulist file ("0-3,5"), at most CXIPI_MAX_CPUS of them. */
-static uint64_t read_cpus(const char *path)
-{
-	char buf[256], *pos = buf, *end;
-	uint64_t mask = 0;
-	unsigned long lo, hi;
-
-	if (cxipi_read_path(path, buf, sizeof(buf)))
-		return 0;
-	while (*pos) {
-		lo = strtoul(pos, &end, 10);
-		if (end == pos)
-			break;
-		hi = lo;
-		if (*end == '-')
-			hi = strtoul(end + 1, &end, 10);
-		for (; lo <= hi && lo < CXIPI_MAX_CPUS; lo++)
-			mask |= 1ULL << lo;
-		pos = *end == ',' ? end + 1 : end;
-	}
-	return mask;
-}
-
-static void cpulist(uint64_t mask, char *buf, size_t size)
-{
-	size_t len = 0;
-	int cpu;
-
-	buf[0] = '\0';
-	for (cpu = 0; cpu < CXIPI_MAX_CPUS && len < size; cpu++)
-		if (mask & (1ULL << cpu))
-			len += snprintf(buf + len, size - len, "%s%d",
-					len ? "," : "", cpu);
-}
-
-static int read_books(const char *domain, int cpu, struct books *b)
-{
-	char path[128], buf[256];
-
-	snprintf(path, sizeof(path), CXIPI_DOMAINS "%s/cpu%d/stats", domain,
-		 cpu);
-	if (cxipi_read_path(path, buf, sizeof(buf)))
-		return -1;
-	return sscanf(buf, "%lu %lu %lu %lu %lu %lu", &b->raised,
-		      &b->coalesced, &b->delivered, &b->taken, &b->dropped,
-		      &b->pending) == 6 ?
-		       0 :
-		       -1;
-}
-
-static int balanced(const struct books *b)
-{
-	return b->raised == b->coalesced + b->delivered + b->taken +
-				    b->dropped + b->pending;
-}
-
-/* Entries of a domain's reservations/ directory. */
-static int count_reservations(const char *domain)
-{
-	char path[128];
-	struct dirent *e;
-	int n = 0;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), CXIPI_DOMAINS "%s/reservations", domain);
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while ((e = readdir(dir)))
-		n += e->d_name[0] != '.';
-	closedir(dir);
-	return n;
-}
 
 /* ---- a worker ----------------------------------------------------------- */
 
@@ -189,7 +108,7 @@ static void do_reserve(struct worker *w, int d, struct slot *s)
 	} else {
 		dest = pick_subset(w, w->possible);
 	}
-	cpulist(dest, list, sizeof(list));
+	cxipi_cpulist(dest, list, sizeof(list));
 	err = cxipi_reserve(domains[d], s->name, list);
 	if (!err) {
 		s->targets = dest;
@@ -205,25 +124,6 @@ static void check_misplaced(struct worker *w, int d, struct slot *s)
 {
 	if (cxipi_read_long(domains[d], s->name, "misplaced") != 0)
 		fail(w, "misplaced", s, 0);
-}
-
-/* Whether @hwirq is listed in cpu<N>/pending of domain @d. */
-static int hwirq_pending(int d, int cpu, unsigned long hwirq)
-{
-	char path[128], buf[4096], *pos = buf, *end;
-	unsigned long h;
-
-	snprintf(path, sizeof(path), CXIPI_DOMAINS "%s/cpu%d/pending",
-		 domains[d], cpu);
-	if (cxipi_read_path(path, buf, sizeof(buf)))
-		return 1;
-	for (;; pos = end) {
-		h = strtoul(pos, &end, 10);
-		if (end == pos)
-			return 0;
-		if (h == hwirq)
-			return 1;
-	}
 }
 
 /*
@@ -246,7 +146,7 @@ static void wait_delivered(struct worker *w, int d, struct slot *s,
 		if (!(s->targets & (1ULL << cpu)))
 			continue;
 		if ((cpus & w->online & (1ULL << cpu)) &&
-		    !cxipi_wait_for(!hwirq_pending(d, cpu, hwirqs[i]))) {
+		    !cxipi_wait_for(!cxipi_hwirq_pending(domains[d], cpu, hwirqs[i]))) {
 			fprintf(stderr, "# hwirq %lu stays pending at CPU %d\n",
 				hwirqs[i], cpu);
 			fail(w, "lost kick: a doorbell stays pending for", s, 0);
@@ -265,7 +165,7 @@ static void do_destroy(struct worker *w, int d, struct slot *s, int all)
 	wait_delivered(w, d, s, gone);
 	if (gone == s->targets)
 		check_misplaced(w, d, s);
-	cpulist(gone, list, sizeof(list));
+	cxipi_cpulist(gone, list, sizeof(list));
 	err = cxipi_write(domains[d], s->name, "destroy", list);
 	if (err) {
 		fail(w, "destroy", s, err);
@@ -298,7 +198,7 @@ static void do_send_mask(struct worker *w, int d, struct slot *s)
 	char list[200];
 	int cpu, err;
 
-	cpulist(mask, list, sizeof(list));
+	cxipi_cpulist(mask, list, sizeof(list));
 	err = cxipi_write(domains[d], s->name, "send_mask", list);
 	if (err) {
 		fail(w, "send_mask", s, err);
@@ -370,7 +270,7 @@ static void do_read(struct worker *w, int d, struct slot *s)
 	static const char *const files[] = { "virq", "targets", "hwirqs",
 					     "received" };
 	char path[128], buf[4096];
-	struct books b;
+	struct cxipi_books b;
 
 	switch (pick(w, 4)) {
 	case 0:
@@ -386,7 +286,7 @@ static void do_read(struct worker *w, int d, struct slot *s)
 			fail(w, "read free", NULL, 0);
 		break;
 	case 2:
-		if (read_books(domains[d], pick_cpu(w, w->possible), &b))
+		if (cxipi_read_books(domains[d], pick_cpu(w, w->possible), &b))
 			fail(w, "read stats", NULL, 0);
 		break;
 	default:
@@ -471,16 +371,16 @@ FIXTURE_TEARDOWN(stress)
 
 /* The books of every domain and possible CPU, all of them balanced. */
 static int read_all_books(uint64_t possible,
-			  struct books b[NR_DOMAINS][CXIPI_MAX_CPUS])
+			  struct cxipi_books b[NR_DOMAINS][CXIPI_MAX_CPUS])
 {
 	int d, cpu, ok = 1;
 
 	for (d = 0; d < NR_DOMAINS; d++)
 		for (cpu = 0; cpu < CXIPI_MAX_CPUS; cpu++)
 			if (possible & (1ULL << cpu)) {
-				if (read_books(domains[d], cpu, &b[d][cpu]))
+				if (cxipi_read_books(domains[d], cpu, &b[d][cpu]))
 					return -1;
-				ok &= balanced(&b[d][cpu]);
+				ok &= cxipi_books_balanced(&b[d][cpu]);
 			}
 	return ok;
 }
@@ -489,12 +389,12 @@ TEST_F_TIMEOUT(stress, every_cpu_at_once_and_the_books_balance,
 	       MAX_SECONDS + 120)
 {
 	CXIPI_UNLESS_SKIPPED();
-	static struct books before[NR_DOMAINS][CXIPI_MAX_CPUS],
+	static struct cxipi_books before[NR_DOMAINS][CXIPI_MAX_CPUS],
 		after[NR_DOMAINS][CXIPI_MAX_CPUS];
 	const char *env = getenv("CXIPI_STRESS_SECONDS");
 	double seconds = env ? atof(env) : 5;
-	uint64_t possible = read_cpus("/sys/devices/system/cpu/possible");
-	uint64_t online = read_cpus("/sys/devices/system/cpu/online");
+	uint64_t possible = cxipi_read_cpus("/sys/devices/system/cpu/possible");
+	uint64_t online = cxipi_read_cpus("/sys/devices/system/cpu/online");
 	long free_before[NR_DOMAINS];
 	int resv_before[NR_DOMAINS];
 	int nr_workers = 0, d, cpu, i, status;
@@ -507,7 +407,7 @@ TEST_F_TIMEOUT(stress, every_cpu_at_once_and_the_books_balance,
 	ASSERT_LT(seconds, MAX_SECONDS + 1);
 	for (d = 0; d < NR_DOMAINS; d++) {
 		free_before[d] = cxipi_read_long(domains[d], NULL, "free");
-		resv_before[d] = count_reservations(domains[d]);
+		resv_before[d] = cxipi_count_reservations(domains[d]);
 		ASSERT_GT(free_before[d], 0);
 		ASSERT_LE(0, resv_before[d]);
 	}
@@ -580,7 +480,7 @@ TEST_F_TIMEOUT(stress, every_cpu_at_once_and_the_books_balance,
 	printf("# books since the start, per domain and CPU: rung by the workers; raised coalesced delivered taken dropped pending (absolute)\n");
 	for (d = 0; d < NR_DOMAINS; d++) {
 		for (cpu = 0; cpu < CXIPI_MAX_CPUS; cpu++) {
-			struct books *a = &after[d][cpu];
+			struct cxipi_books *a = &after[d][cpu];
 
 			if (!(possible & (1ULL << cpu)))
 				continue;
@@ -608,7 +508,7 @@ TEST_F_TIMEOUT(stress, every_cpu_at_once_and_the_books_balance,
 		EXPECT_EQ(free_before[d],
 			  cxipi_read_long(domains[d], NULL, "free"))
 			TH_LOG("%s: free hwirqs", domains[d]);
-		EXPECT_EQ(resv_before[d], count_reservations(domains[d]))
+		EXPECT_EQ(resv_before[d], cxipi_count_reservations(domains[d]))
 			TH_LOG("%s: reservations", domains[d]);
 	}
 	fflush(stdout);
