@@ -2,14 +2,19 @@
 # The selftest job: load cxipi, run every selftest program with its TAP on
 # the console, unload, and check the kernel stayed clean.
 . /cxipi/guest/lib.sh
+. /cxipi/guest/kmemleak.sh
 timeout_s=$(sed -n 's/^timeout=//p' /cxipi/selftests/settings)
 
+kmemleak_start
 echo "cxipi-selftest-canary vm-start" >/dev/kmsg
 insmod /cxipi/cxipi.ko
 tap $? "insmod cxipi.ko"
 
 for prog in /cxipi/selftests/bin/*; do
 	name=${prog##*/}
+	# Its injected failures make the kernel's own /proc/irq code warn
+	# (taint W): it runs alone, in the failslab job of make check-debug.
+	[ "$name" != failslab_test ] || continue
 	echo "# selftests: cxipi: $name"
 	timeout "${timeout_s:-120}" "$prog"
 	rc=$?
@@ -31,4 +36,5 @@ tap $? "no /sys/kernel/cxipi left after unload"
 taint=$(bad_taint)
 [ "$taint" -eq 0 ]
 tap $? "kernel taint is only O/E (other bits: $taint)"
+kmemleak_check
 dump_dmesg
