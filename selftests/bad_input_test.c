@@ -33,7 +33,8 @@ static const struct bad_write bad_writes[] = {
 	{ "reserve", "name 0,2\n", EINVAL },
 	{ "reserve", "bad/name 0\n", EINVAL },
 	{ "reserve", "bad.name 0\n", EINVAL },
-	{ "reserve", "a_name_that_is_far_too_long_for_cxipi 0\n", ENAMETOOLONG },
+	{ "reserve", "a_name_that_is_far_too_long_for_cxipi 0\n",
+	  ENAMETOOLONG },
 	{ "reserve", "ok 1\n", EEXIST },
 	{ "@send", "\n", EINVAL },
 	{ "@send", "abc\n", EINVAL },
@@ -103,8 +104,8 @@ TEST_F(bad, every_knob_rejects_bad_input_and_changes_nothing)
 		const struct bad_write *w = &bad_writes[i];
 
 		EXPECT_EQ(w->err, write_knob(w->knob, w->value))
-			TH_LOG("writing \"%.*s\" to %s", (int)strcspn(w->value, "\n"),
-			       w->value, w->knob);
+		TH_LOG("writing \"%.*s\" to %s", (int)strcspn(w->value, "\n"),
+		       w->value, w->knob);
 	}
 
 	EXPECT_EQ(free_before, cxipi_read_long(PERCPU, NULL, "free"));

@@ -23,13 +23,11 @@ FIXTURE_VARIANT(coproc)
 	bool hotplug;
 };
 
-FIXTURE_VARIANT_ADD(coproc, booted_offline)
-{
+FIXTURE_VARIANT_ADD(coproc, booted_offline){
 	.hotplug = false,
 };
 
-FIXTURE_VARIANT_ADD(coproc, taken_offline)
-{
+FIXTURE_VARIANT_ADD(coproc, taken_offline){
 	.hotplug = true,
 };
 
@@ -56,7 +54,8 @@ FIXTURE_SETUP(coproc)
 		    (1ULL << cpu))
 			break;
 	if (cpu == CXIPI_MAX_CPUS)
-		SKIP(return, "every possible CPU is online (boot with maxcpus)");
+		SKIP(return,
+			   "every possible CPU is online (boot with maxcpus)");
 	self->cpu = cpu;
 }
 
@@ -132,8 +131,8 @@ TEST_F(coproc, latched_doorbell_delivered_when_cpu_comes_online)
 	EXPECT_EQ(0, cxipi_received(PERCPU, "late", self->cpu));
 	ASSERT_EQ(0, cxipi_set_online(self->cpu, 1));
 	self->took_offline = 0;
-	EXPECT_TRUE(cxipi_wait_for(cxipi_received(PERCPU, "late", self->cpu) ==
-				   1));
+	EXPECT_TRUE(
+		cxipi_wait_for(cxipi_received(PERCPU, "late", self->cpu) == 1));
 	EXPECT_EQ(0, cxipi_read_long(PERCPU, "late", "misplaced"));
 	EXPECT_EQ(0, cxipi_write(PERCPU, "late", "destroy", list));
 }

@@ -83,9 +83,8 @@ static inline int cxipi_read_books(const char *domain, int cpu,
 		 cpu);
 	if (cxipi_read_path(path, buf, sizeof(buf)))
 		return -1;
-	return sscanf(buf, "%lu %lu %lu %lu %lu %lu", &b->raised,
-		      &b->coalesced, &b->delivered, &b->taken, &b->dropped,
-		      &b->pending) == 6 ?
+	return sscanf(buf, "%lu %lu %lu %lu %lu %lu", &b->raised, &b->coalesced,
+		      &b->delivered, &b->taken, &b->dropped, &b->pending) == 6 ?
 		       0 :
 		       -1;
 }
@@ -93,8 +92,8 @@ static inline int cxipi_read_books(const char *domain, int cpu,
 /* Every doorbell raised is coalesced, delivered, taken, dropped or pending. */
 static inline int cxipi_books_balanced(const struct cxipi_books *b)
 {
-	return b->raised == b->coalesced + b->delivered + b->taken +
-				    b->dropped + b->pending;
+	return b->raised ==
+	       b->coalesced + b->delivered + b->taken + b->dropped + b->pending;
 }
 
 /* Whether @hwirq is listed in cpu<N>/pending of @domain (1 on error). */

@@ -55,7 +55,8 @@ static inline int cxipi_read_path(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-/* Paths: domains/<domain>/<file> and domains/<domain>/reservations/<r>/<file> */
+/* Paths: domains/<domain>/<file> and domains/<domain>/reservations/<r>/<file>
+ */
 static inline const char *cxipi_dpath(char *buf, size_t size,
 				      const char *domain, const char *file)
 {
@@ -67,8 +68,8 @@ static inline const char *cxipi_rpath(char *buf, size_t size,
 				      const char *domain, const char *resv,
 				      const char *file)
 {
-	snprintf(buf, size, CXIPI_DOMAINS "%s/reservations/%s/%s", domain,
-		 resv, file);
+	snprintf(buf, size, CXIPI_DOMAINS "%s/reservations/%s/%s", domain, resv,
+		 file);
 	return buf;
 }
 
@@ -78,9 +79,9 @@ static inline int cxipi_write(const char *domain, const char *resv,
 	char path[256];
 
 	if (resv)
-		return cxipi_write_path(
-			cxipi_rpath(path, sizeof(path), domain, resv, file),
-			value);
+		return cxipi_write_path(cxipi_rpath(path, sizeof(path), domain,
+						    resv, file),
+					value);
 	return cxipi_write_path(cxipi_dpath(path, sizeof(path), domain, file),
 				value);
 }
@@ -91,9 +92,9 @@ static inline int cxipi_read(const char *domain, const char *resv,
 	char path[256];
 
 	if (resv)
-		return cxipi_read_path(
-			cxipi_rpath(path, sizeof(path), domain, resv, file),
-			buf, size);
+		return cxipi_read_path(cxipi_rpath(path, sizeof(path), domain,
+						   resv, file),
+				       buf, size);
 	return cxipi_read_path(cxipi_dpath(path, sizeof(path), domain, file),
 			       buf, size);
 }
@@ -110,8 +111,7 @@ static inline long cxipi_read_long(const char *domain, const char *resv,
 
 /* Parse a space-separated list of numbers; returns how many, or -1. */
 static inline int cxipi_read_list(const char *domain, const char *resv,
-				  const char *file, unsigned long *out,
-				  int max)
+				  const char *file, unsigned long *out, int max)
 {
 	char buf[4096], *pos = buf, *end;
 	int n = 0;
@@ -143,24 +143,24 @@ static inline int cxipi_resv_exists(const char *domain, const char *name)
 {
 	char path[256];
 
-	snprintf(path, sizeof(path), CXIPI_DOMAINS "%s/reservations/%s",
-		 domain, name);
+	snprintf(path, sizeof(path), CXIPI_DOMAINS "%s/reservations/%s", domain,
+		 name);
 	return access(path, F_OK) == 0;
 }
 
 /* Wait, at most about two seconds, until @cond holds. */
-#define cxipi_wait_for(cond)                                             \
-	({                                                               \
-		struct timespec __pause = { 0, 1000000 };                \
-		int __i, __ok = 0;                                       \
-		for (__i = 0; __i < 2000 && !(__ok = (cond)); __i++)      \
-			nanosleep(&__pause, NULL);                       \
-		__ok;                                                    \
+#define cxipi_wait_for(cond)                                                   \
+	({                                                                     \
+		struct timespec __pause = { 0, 1000000 };                      \
+		int __i, __ok = 0;                                             \
+		for (__i = 0; __i < 2000 && !(__ok = (cond)); __i++)           \
+			nanosleep(&__pause, NULL);                             \
+		__ok;                                                          \
 	})
 
 /* The handler count of @resv on @cpu. */
-static inline unsigned long cxipi_received(const char *domain,
-					   const char *resv, int cpu)
+static inline unsigned long cxipi_received(const char *domain, const char *resv,
+					   int cpu)
 {
 	unsigned long counts[CXIPI_MAX_CPUS];
 	int n = cxipi_read_list(domain, resv, "received", counts,
@@ -214,9 +214,10 @@ static inline int cxipi_proc_irq_artefact_start(const char *record)
  */
 static inline int cxipi_dmesg_scan(const char *canary, int *artefacts)
 {
-	static const char *const bad[] = { "WARNING:", "BUG:", "Oops",
-					   "Call Trace", "general protection",
-					   "stack-protector" };
+	static const char *const bad[] = {
+		"WARNING:",	      "BUG:",		"Oops", "Call Trace",
+		"general protection", "stack-protector"
+	};
 	char record[2048];
 	int fd, seen = 0, problems = 0, in_artefact = 0, via_irq_proc = 0;
 	ssize_t n;
@@ -251,7 +252,8 @@ static inline int cxipi_dmesg_scan(const char *canary, int *artefacts)
 				(*artefacts)++;
 				continue;
 			}
-			fprintf(stderr, "# dmesg: remove_proc_entry warning not from unregister_irq_proc\n");
+			fprintf(stderr,
+				"# dmesg: remove_proc_entry warning not from unregister_irq_proc\n");
 			problems++;
 			continue;
 		}
@@ -276,24 +278,24 @@ static inline int cxipi_dmesg_problems(const char *canary)
  * Every test starts with a canary line in the kernel log and ends checking
  * that nothing after it is a warning; both need the harness's metadata.
  */
-#define CXIPI_FIXTURE_SETUP(canary)                                        \
-	do {                                                               \
-		if (access(CXIPI_DOMAINS "cxipi-percpu", F_OK))            \
-			SKIP(return, "cxipi is not loaded");               \
-		cxipi_dmesg_canary(_metadata->name, canary, sizeof(canary)); \
+#define CXIPI_FIXTURE_SETUP(canary)                                            \
+	do {                                                                   \
+		if (access(CXIPI_DOMAINS "cxipi-percpu", F_OK))                \
+			SKIP(return, "cxipi is not loaded");                   \
+		cxipi_dmesg_canary(_metadata->name, canary, sizeof(canary));   \
 	} while (0)
 
 /*
  * The 6.1 harness runs a test body even when its setup skipped: every test
  * starts with this.
  */
-#define CXIPI_UNLESS_SKIPPED()            \
-	do {                              \
-		if (_metadata->skip)      \
-			return;           \
+#define CXIPI_UNLESS_SKIPPED()                                                 \
+	do {                                                                   \
+		if (_metadata->skip)                                           \
+			return;                                                \
 	} while (0)
 
-#define CXIPI_FIXTURE_TEARDOWN(canary)                                     \
+#define CXIPI_FIXTURE_TEARDOWN(canary)                                         \
 	EXPECT_EQ(0, cxipi_dmesg_problems(canary))
 
 #endif /* CXIPI_SELFTEST_LIB_H */

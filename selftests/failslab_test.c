@@ -98,8 +98,7 @@ static int open_knob(const char *domain, const char *resv, const char *file)
 TEST_F_TIMEOUT(failslab, every_allocation_of_reserve, 600)
 {
 	CXIPI_UNLESS_SKIPPED();
-	static const char *const domains[] = { "cxipi-percpu",
-					       "cxipi-single" };
+	static const char *const domains[] = { "cxipi-percpu", "cxipi-single" };
 	int d, nth, fd, err, left, absorbed, resv_before;
 	long free_before;
 
@@ -131,13 +130,13 @@ TEST_F_TIMEOUT(failslab, every_allocation_of_reserve, 600)
 			EXPECT_EQ(resv_before,
 				  cxipi_count_reservations(domains[d]));
 		}
-		ASSERT_EQ(0, err) TH_LOG("%s: no reserve went through",
-					 domains[d]);
+		ASSERT_EQ(0, err)
+		TH_LOG("%s: no reserve went through", domains[d]);
 		printf("# %s: %d allocations of reserve failed in turn: %d failed the write with ENOMEM, %d had a fallback\n",
 		       domains[d], nth - 1, nth - 1 - absorbed, absorbed);
 		ASSERT_EQ(0, cxipi_write(domains[d], "fs", "send", "0"));
-		EXPECT_TRUE(cxipi_wait_for(cxipi_received(domains[d], "fs",
-							  0) == 1));
+		EXPECT_TRUE(cxipi_wait_for(
+			cxipi_received(domains[d], "fs", 0) == 1));
 		EXPECT_EQ(0, cxipi_write(domains[d], "fs", "destroy", "0"));
 		EXPECT_EQ(free_before,
 			  cxipi_read_long(domains[d], NULL, "free"));
@@ -166,8 +165,8 @@ TEST_F_TIMEOUT(failslab, every_allocation_of_partial_destroy, 600)
 			absorbed++;
 			ASSERT_EQ(0, cxipi_write("cxipi-single", "fsd",
 						 "destroy", "0"));
-			ASSERT_EQ(0, cxipi_reserve("cxipi-single", "fsd",
-						   "0-1"));
+			ASSERT_EQ(0,
+				  cxipi_reserve("cxipi-single", "fsd", "0-1"));
 			continue;
 		}
 		EXPECT_EQ(ENOMEM, err);
@@ -182,8 +181,8 @@ TEST_F_TIMEOUT(failslab, every_allocation_of_partial_destroy, 600)
 				sizeof(targets)));
 	EXPECT_STREQ("0", targets);
 	ASSERT_EQ(0, cxipi_write("cxipi-single", "fsd", "send", "0"));
-	EXPECT_TRUE(cxipi_wait_for(cxipi_received("cxipi-single", "fsd", 0) ==
-				   1));
+	EXPECT_TRUE(
+		cxipi_wait_for(cxipi_received("cxipi-single", "fsd", 0) == 1));
 	EXPECT_EQ(0, cxipi_write("cxipi-single", "fsd", "destroy", "0"));
 }
 

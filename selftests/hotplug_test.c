@@ -136,7 +136,8 @@ TEST_F_TIMEOUT(hotplug, cycles, 900)
 				EXPECT_TRUE(settled_books(d, cpu, &after))
 				TH_LOG("%s CPU %d: still pending or unbalanced",
 				       domains[d], cpu);
-				delivered = after.delivered - before[d].delivered;
+				delivered =
+					after.delivered - before[d].delivered;
 				EXPECT_EQ(3, after.raised - before[d].raised);
 				EXPECT_EQ(3, after.coalesced -
 						     before[d].coalesced +
@@ -159,7 +160,7 @@ TEST_F_TIMEOUT(hotplug, cycles, 900)
 	}
 }
 
-/* ---- while_sending: processes sharing a tally ----------------------------- */
+/* ---- while_sending: processes sharing a tally --------------------------- */
 
 struct tally {
 	volatile int stop;
@@ -210,8 +211,7 @@ static void hotplugger(struct tally *t, uint64_t victims, unsigned int seed)
 	}
 }
 
-static void sender(struct tally *t, int d, uint64_t victims,
-		   unsigned int seed)
+static void sender(struct tally *t, int d, uint64_t victims, unsigned int seed)
 {
 	uint64_t mask;
 	char list[200];
@@ -318,15 +318,14 @@ TEST_F_TIMEOUT(hotplug, while_sending, MAX_SECONDS + 300)
 					     received[d], CXIPI_MAX_CPUS));
 		for (cpu = 0; cpu < CXIPI_MAX_CPUS; cpu++)
 			if (self->victims & (1ULL << cpu))
-				ASSERT_TRUE(settled_books(d, cpu,
-							  &before[d][cpu]));
+				ASSERT_TRUE(
+					settled_books(d, cpu, &before[d][cpu]));
 	}
 	t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, t);
 	memset(t, 0, sizeof(*t));
-	printf("# victims %s for %.0f s, seed %u\n", self->list, seconds,
-	       seed);
+	printf("# victims %s for %.0f s, seed %u\n", self->list, seconds, seed);
 	fflush(stdout);
 
 	for (i = 0; i < 5; i++) {
@@ -380,10 +379,11 @@ TEST_F_TIMEOUT(hotplug, while_sending, MAX_SECONDS + 300)
 			       domains[d], cpu);
 			delivered = after.delivered - b->delivered;
 			total_delivered += delivered;
-			/* The count of delivered moves just before the handler runs. */
+			/* delivered moves just before the handler runs */
 			EXPECT_TRUE(cxipi_wait_for(
 				cxipi_read_list(domains[d], RESV, "received",
-						handled, CXIPI_MAX_CPUS) > cpu &&
+						handled,
+						CXIPI_MAX_CPUS) > cpu &&
 				(d || handled[cpu] - received[d][cpu] ==
 					      delivered)));
 			total_handled += handled[cpu] - received[d][cpu];

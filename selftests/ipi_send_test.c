@@ -23,14 +23,12 @@ FIXTURE_VARIANT(send)
 	bool per_cpu;
 };
 
-FIXTURE_VARIANT_ADD(send, percpu)
-{
+FIXTURE_VARIANT_ADD(send, percpu){
 	.domain = "cxipi-percpu",
 	.per_cpu = true,
 };
 
-FIXTURE_VARIANT_ADD(send, single)
-{
+FIXTURE_VARIANT_ADD(send, single){
 	.domain = "cxipi-single",
 	.per_cpu = false,
 };
@@ -39,7 +37,8 @@ FIXTURE_SETUP(send)
 {
 	CXIPI_FIXTURE_SETUP(self->canary);
 	if (cxipi_online_cpus() < 4)
-		SKIP(return, "needs 4 online CPUs, has %d", cxipi_online_cpus());
+		SKIP(return, "needs 4 online CPUs, has %d",
+			   cxipi_online_cpus());
 }
 
 FIXTURE_TEARDOWN(send)
@@ -52,8 +51,9 @@ FIXTURE_TEARDOWN(send)
 	CXIPI_FIXTURE_TEARDOWN(self->canary);
 }
 
-static void reserve(struct __test_metadata *_metadata, FIXTURE_DATA(send) *self,
-		    const char *domain, const char *cpulist)
+static void reserve(struct __test_metadata *_metadata,
+		    FIXTURE_DATA(send) * self, const char *domain,
+		    const char *cpulist)
 {
 	ASSERT_EQ(0, cxipi_reserve(domain, "t", cpulist));
 	snprintf(self->targets, sizeof(self->targets), "%s", cpulist);
@@ -76,8 +76,8 @@ static void expect_moved(struct __test_metadata *_metadata, const char *domain,
 	ASSERT_EQ(n, counts(domain, now));
 	for (c = 0; c < n; c++)
 		EXPECT_EQ(before[c] + (c == cpu ? by : 0), now[c])
-			TH_LOG("CPU %d: count %lu, was %lu (sent to %d)", c,
-			       now[c], before[c], cpu);
+	TH_LOG("CPU %d: count %lu, was %lu (sent to %d)", c, now[c], before[c],
+	       cpu);
 }
 
 /* An IPI to each of CPUs 1, 2, 3 runs the handler on that very CPU. */
@@ -97,7 +97,7 @@ TEST_F(send, single_runs_handler_on_each_target_cpu)
 		ASSERT_EQ(0, cxipi_write(variant->domain, "t", "send", value));
 		ASSERT_TRUE(cxipi_wait_for(cxipi_received(variant->domain, "t",
 							  cpu) > before[cpu]))
-			TH_LOG("no IPI counted on CPU %d", cpu);
+		TH_LOG("no IPI counted on CPU %d", cpu);
 		expect_moved(_metadata, variant->domain, before, n, cpu, 1);
 	}
 	EXPECT_EQ(0, cxipi_read_long(variant->domain, "t", "misplaced"));
@@ -159,7 +159,8 @@ TEST_F(send, send_outside_reservation_is_einval)
 	n = counts(variant->domain, before);
 	EXPECT_EQ(EINVAL, cxipi_write(variant->domain, "t", "send", "3"));
 	EXPECT_EQ(EINVAL, cxipi_write(variant->domain, "t", "send", "0"));
-	EXPECT_EQ(EINVAL, cxipi_write(variant->domain, "t", "send_mask", "1-3"));
+	EXPECT_EQ(EINVAL,
+		  cxipi_write(variant->domain, "t", "send_mask", "1-3"));
 	usleep(100000);
 	expect_moved(_metadata, variant->domain, before, n, -1, 0);
 }

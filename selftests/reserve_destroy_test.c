@@ -21,7 +21,8 @@ FIXTURE_SETUP(resv)
 {
 	CXIPI_FIXTURE_SETUP(self->canary);
 	if (cxipi_online_cpus() < 4)
-		SKIP(return, "needs 4 online CPUs, has %d", cxipi_online_cpus());
+		SKIP(return, "needs 4 online CPUs, has %d",
+			   cxipi_online_cpus());
 	self->percpu_free = cxipi_read_long(PERCPU, NULL, "free");
 	self->single_free = cxipi_read_long(SINGLE, NULL, "free");
 	ASSERT_GT(self->percpu_free, 8);

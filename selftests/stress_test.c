@@ -146,10 +146,12 @@ static void wait_delivered(struct worker *w, int d, struct slot *s,
 		if (!(s->targets & (1ULL << cpu)))
 			continue;
 		if ((cpus & w->online & (1ULL << cpu)) &&
-		    !cxipi_wait_for(!cxipi_hwirq_pending(domains[d], cpu, hwirqs[i]))) {
+		    !cxipi_wait_for(
+			    !cxipi_hwirq_pending(domains[d], cpu, hwirqs[i]))) {
 			fprintf(stderr, "# hwirq %lu stays pending at CPU %d\n",
 				hwirqs[i], cpu);
-			fail(w, "lost kick: a doorbell stays pending for", s, 0);
+			fail(w, "lost kick: a doorbell stays pending for", s,
+			     0);
 		}
 		i++;
 	}
@@ -225,8 +227,8 @@ static void do_raise(struct worker *w, int d, struct slot *s)
 	}
 	for (c = 0; c < cpu; c++) /* hwirqs are listed in CPU order */
 		i += !!(s->targets & (1ULL << c));
-	snprintf(path, sizeof(path), CXIPI_DOMAINS "%s/cpu%d/raise",
-		 domains[d], cpu);
+	snprintf(path, sizeof(path), CXIPI_DOMAINS "%s/cpu%d/raise", domains[d],
+		 cpu);
 	snprintf(value, sizeof(value), "%lu", hwirqs[i]);
 	err = cxipi_write_path(path, value);
 	if (err) {
@@ -275,8 +277,8 @@ static void do_read(struct worker *w, int d, struct slot *s)
 	switch (pick(w, 4)) {
 	case 0:
 		if (s->targets) {
-			if (cxipi_read(domains[d], s->name,
-				       files[pick(w, 4)], buf, sizeof(buf)))
+			if (cxipi_read(domains[d], s->name, files[pick(w, 4)],
+				       buf, sizeof(buf)))
 				fail(w, "read", s, errno);
 			check_misplaced(w, d, s);
 		}
@@ -378,7 +380,8 @@ static int read_all_books(uint64_t possible,
 	for (d = 0; d < NR_DOMAINS; d++)
 		for (cpu = 0; cpu < CXIPI_MAX_CPUS; cpu++)
 			if (possible & (1ULL << cpu)) {
-				if (cxipi_read_books(domains[d], cpu, &b[d][cpu]))
+				if (cxipi_read_books(domains[d], cpu,
+						     &b[d][cpu]))
 					return -1;
 				ok &= cxipi_books_balanced(&b[d][cpu]);
 			}
@@ -414,7 +417,8 @@ TEST_F_TIMEOUT(stress, every_cpu_at_once_and_the_books_balance,
 	ASSERT_LE(0, read_all_books(possible, before));
 
 	tallies = mmap(NULL, sizeof(*tallies) * CXIPI_MAX_CPUS,
-		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		       0);
 	ASSERT_NE(MAP_FAILED, tallies);
 	memset(tallies, 0, sizeof(*tallies) * CXIPI_MAX_CPUS);
 	printf("# %d workers for %.0f s, seed %u\n",
@@ -453,7 +457,7 @@ TEST_F_TIMEOUT(stress, every_cpu_at_once_and_the_books_balance,
 	for (i = 0; i < nr_workers; i++) {
 		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
 		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			TH_LOG("worker %d ended with status %#x", i, status);
+		TH_LOG("worker %d ended with status %#x", i, status);
 	}
 
 	for (i = 0; i < nr_workers; i++) {
@@ -476,7 +480,7 @@ TEST_F_TIMEOUT(stress, every_cpu_at_once_and_the_books_balance,
 
 	/* Kicks may still be in flight: the books balance once they land. */
 	EXPECT_TRUE(cxipi_wait_for(read_all_books(possible, after) == 1))
-		TH_LOG("the books do not balance");
+	TH_LOG("the books do not balance");
 	printf("# books since the start, per domain and CPU: rung by the workers; raised coalesced delivered taken dropped pending (absolute)\n");
 	for (d = 0; d < NR_DOMAINS; d++) {
 		for (cpu = 0; cpu < CXIPI_MAX_CPUS; cpu++) {
@@ -496,20 +500,20 @@ TEST_F_TIMEOUT(stress, every_cpu_at_once_and_the_books_balance,
 			       a->raised == total ? "balanced" : "UNBALANCED");
 			fflush(stdout);
 			EXPECT_EQ(rung, a->raised - before[d][cpu].raised)
-				TH_LOG("%s CPU %d: the workers rang %lu, raised moved by %lu",
-				       domains[d], cpu, rung,
-				       a->raised - before[d][cpu].raised);
+			TH_LOG("%s CPU %d: the workers rang %lu, raised moved by %lu",
+			       domains[d], cpu, rung,
+			       a->raised - before[d][cpu].raised);
 			EXPECT_EQ(a->raised, total);
 			if (online & (1ULL << cpu))
 				EXPECT_EQ(before[d][cpu].dropped, a->dropped)
-					TH_LOG("%s CPU %d: doorbells dropped at an online CPU",
-					       domains[d], cpu);
+			TH_LOG("%s CPU %d: doorbells dropped at an online CPU",
+			       domains[d], cpu);
 		}
 		EXPECT_EQ(free_before[d],
 			  cxipi_read_long(domains[d], NULL, "free"))
-			TH_LOG("%s: free hwirqs", domains[d]);
+		TH_LOG("%s: free hwirqs", domains[d]);
 		EXPECT_EQ(resv_before[d], cxipi_count_reservations(domains[d]))
-			TH_LOG("%s: reservations", domains[d]);
+		TH_LOG("%s: reservations", domains[d]);
 	}
 	fflush(stdout);
 	munmap(tallies, sizeof(*tallies) * CXIPI_MAX_CPUS);
