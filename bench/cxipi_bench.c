@@ -123,7 +123,7 @@ static void bench_single(void)
 	int ret;
 
 	INIT_CSD(&bench_csd, bench_ack_fn, NULL);
-	ret = irq_reserve_ipi(domain, cpumask_of(target));
+	ret = cxipi_irq_reserve_ipi(domain, cpumask_of(target));
 	if (ret < 0) {
 		pr_info("test=single error=%d\n", ret);
 		return;
@@ -150,7 +150,7 @@ out_free:
 		vfree(ns[m]);
 	free_irq(virq, NULL);
 out_resv:
-	irq_destroy_ipi(virq, cpumask_of(target));
+	cxipi_irq_destroy_ipi(virq, cpumask_of(target));
 }
 
 /* ipi_send_mask to every other online CPU against the kernel's calls. */
@@ -170,7 +170,7 @@ static void bench_fan_out(void)
 		if (cpu > sender)
 			cpumask_set_cpu(cpu, dest);
 	others = cpumask_weight(dest);
-	base = others ? irq_reserve_ipi(domain, dest) : -EINVAL;
+	base = others ? cxipi_irq_reserve_ipi(domain, dest) : -EINVAL;
 	if (base < 0)
 		goto out_mask;
 	for_each_cpu(cpu, dest)
@@ -212,7 +212,7 @@ out_ns:
 out_irqs:
 	for_each_cpu(cpu, dest)
 		free_irq(base + cpu - cpumask_first(dest), NULL);
-	irq_destroy_ipi(base, dest);
+	cxipi_irq_destroy_ipi(base, dest);
 out_mask:
 	free_cpumask_var(dest);
 }
@@ -233,10 +233,10 @@ static void bench_reserve_destroy(const char *name, unsigned int cpus)
 			cpumask_set_cpu(cpu, dest);
 	start = ktime_get_ns();
 	for (i = 0; i < n; i++) {
-		virq = irq_reserve_ipi(domain, dest);
+		virq = cxipi_irq_reserve_ipi(domain, dest);
 		if (virq < 0)
 			break;
-		irq_destroy_ipi(virq, dest);
+		cxipi_irq_destroy_ipi(virq, dest);
 	}
 	total = ktime_get_ns() - start;
 	pr_info("test=reserve_destroy domain=%s cpus=%u n=%u per_op_ns=%llu\n",
@@ -251,7 +251,7 @@ static void bench_coalescing(void)
 	unsigned int raises = 1000, i;
 	int virq, before;
 
-	virq = irq_reserve_ipi(domain, cpumask_of(target));
+	virq = cxipi_irq_reserve_ipi(domain, cpumask_of(target));
 	if (virq < 0)
 		return;
 	if (request_irq(virq, bench_handler, IRQF_NO_THREAD, "bench", NULL))
@@ -266,7 +266,7 @@ static void bench_coalescing(void)
 		atomic_read(&bench_acks) - before);
 	free_irq(virq, NULL);
 out:
-	irq_destroy_ipi(virq, cpumask_of(target));
+	cxipi_irq_destroy_ipi(virq, cpumask_of(target));
 }
 
 /* Bookkeeping per reservation, beside the kernel's own cost per virq. */

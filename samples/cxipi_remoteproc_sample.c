@@ -17,6 +17,13 @@
  * Linux reads with ipi_get_hwirq() and hands over (in a real driver, in the
  * resource table or a mailbox register).
  *
+ * It reserves and destroys through cxipi_irq_reserve_ipi() and
+ * cxipi_irq_destroy_ipi(), which exist on every kernel: where the kernel
+ * builds kernel/irq/ipi.c (arm64) it does not export irq_reserve_ipi() or
+ * irq_destroy_ipi().  It sends and reads hwirqs through the generic
+ * ipi_send_single() and ipi_get_hwirq(): cxipi's on x86, the kernel's own
+ * on arm64, which work on cxipi's reservations too.
+ *
  * At load the sample does one round trip and logs it; the init fails when
  * the round trip does.  It keeps both reservations and the handler until
  * unload, so that /proc/interrupts shows the r2l irq and its one run.
@@ -198,7 +205,7 @@ static int __init sample_init(void)
 		rp->domain->name, rp->linux_cpu, rp->coproc);
 
 	/* One CPU each, so one virq each; an offline CPU can be a target. */
-	ret = irq_reserve_ipi(rp->domain, cpumask_of(rp->coproc));
+	ret = cxipi_irq_reserve_ipi(rp->domain, cpumask_of(rp->coproc));
 	if (ret < 0) {
 		pr_err("cannot reserve linux-to-remote on CPU %u: %d\n",
 		       rp->coproc, ret);
@@ -206,7 +213,7 @@ static int __init sample_init(void)
 	}
 	rp->l2r_virq = ret;
 
-	ret = irq_reserve_ipi(rp->domain, cpumask_of(rp->linux_cpu));
+	ret = cxipi_irq_reserve_ipi(rp->domain, cpumask_of(rp->linux_cpu));
 	if (ret < 0) {
 		pr_err("cannot reserve remote-to-linux on CPU %u: %d\n",
 		       rp->linux_cpu, ret);
@@ -285,9 +292,9 @@ static int __init sample_init(void)
 err_irq:
 	free_irq(rp->r2l_virq, rp);
 err_r2l:
-	irq_destroy_ipi(rp->r2l_virq, cpumask_of(rp->linux_cpu));
+	cxipi_irq_destroy_ipi(rp->r2l_virq, cpumask_of(rp->linux_cpu));
 err_l2r:
-	irq_destroy_ipi(rp->l2r_virq, cpumask_of(rp->coproc));
+	cxipi_irq_destroy_ipi(rp->l2r_virq, cpumask_of(rp->coproc));
 	return ret;
 }
 
@@ -296,8 +303,8 @@ static void __exit sample_exit(void)
 	struct sample_rproc *rp = &sample;
 
 	free_irq(rp->r2l_virq, rp);
-	irq_destroy_ipi(rp->r2l_virq, cpumask_of(rp->linux_cpu));
-	irq_destroy_ipi(rp->l2r_virq, cpumask_of(rp->coproc));
+	cxipi_irq_destroy_ipi(rp->r2l_virq, cpumask_of(rp->linux_cpu));
+	cxipi_irq_destroy_ipi(rp->l2r_virq, cpumask_of(rp->coproc));
 }
 
 module_init(sample_init);

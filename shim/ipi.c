@@ -51,12 +51,26 @@ static void cxipi_set_affinity(void *ctx, unsigned int cpu, unsigned int virq)
 	irq_data_update_affinity(irq_get_irq_data(virq), ctx);
 }
 
-static void cxipi_mark_virqs(const struct cxipi_resv *resv)
+/*
+ * Mark every virq IRQ_NO_BALANCING.  Where the kernel builds its own
+ * kernel/irq/ipi.c, also record the first target CPU in each virq's
+ * ipi_offset as upstream's irq_reserve_ipi() does: the kernel's exported
+ * ipi_send_single(), ipi_send_mask() and ipi_get_hwirq() find the virq of
+ * CPU c as virq + c - ipi_offset, which is cxipi's layout when given the
+ * first virq.  They read the targets from its affinity mask, which destroy
+ * shrinks, so they stay right after a partial destroy while the first
+ * virq lives.
+ */
+static void cxipi_mark_virqs(const struct cxipi_resv *resv, unsigned int offset)
 {
 	unsigned int i, base = cxipi_resv_base(resv);
 
-	for (i = 0; i < cxipi_resv_nr_virqs(resv); i++)
+	for (i = 0; i < cxipi_resv_nr_virqs(resv); i++) {
 		irq_set_status_flags(base + i, IRQ_NO_BALANCING);
+#ifdef CONFIG_GENERIC_IRQ_IPI
+		irq_get_irq_data(base + i)->common->ipi_offset = offset;
+#endif
+	}
 }
 
 static const char *const cxipi_reserve_warnings[] = {
@@ -116,7 +130,7 @@ int cxipi_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 	}
 	cxipi_resv_fan_out(resv, cpumask_bits(dest), cxipi_set_affinity,
 			   (void *)dest);
-	cxipi_mark_virqs(resv);
+	cxipi_mark_virqs(resv, plan.offset);
 
 	ret = cxipi_registry_insert(&cxipi_env, cxipi_registry, resv);
 	if (ret) {

@@ -6,7 +6,9 @@
  * under its upstream names (irq_reserve_ipi(), ipi_send_single(), ...), as
  * a driver written for kernel/irq/ipi.c calls it, against cxipi's provider
  * domains and against two provider domains of its own.  From cxipi.h it
- * uses only cxipi_domain_get() and the coprocessor endpoints.
+ * uses only cxipi_domain_get() and the coprocessor endpoints.  Where the
+ * kernel has its own IPI API (arm64), those names are cxipi_ names, and
+ * the last check calls the kernel's own exports on cxipi's reservations.
  *
  * Each check logs one TAP line, "cxipi_client: ok N - description" or
  * "not ok", after "# check N:" lines that say what went wrong; the plan
@@ -37,7 +39,24 @@
 
 #include "../../include/cxipi.h"
 
-#define CCL_NR_CHECKS 12
+/*
+ * Where the kernel builds kernel/irq/ipi.c (CONFIG_GENERIC_IRQ_IPI, as on
+ * arm64), the upstream names are the kernel's own: some are not exported,
+ * and none has cxipi's divergences (D1-D6), so the checks of cxipi's
+ * contract call cxipi's exports by their cxipi_ names.  Check 13 calls the
+ * kernel's own as (name)(...), which no function-like macro expands.
+ */
+#ifdef CONFIG_GENERIC_IRQ_IPI
+#define irq_reserve_ipi(domain, dest) cxipi_irq_reserve_ipi(domain, dest)
+#define irq_destroy_ipi(irq, dest) cxipi_irq_destroy_ipi(irq, dest)
+#define ipi_get_hwirq(irq, cpu) cxipi_ipi_get_hwirq(irq, cpu)
+#define __ipi_send_single(desc, cpu) cxipi___ipi_send_single(desc, cpu)
+#define __ipi_send_mask(desc, dest) cxipi___ipi_send_mask(desc, dest)
+#define ipi_send_single(virq, cpu) cxipi_ipi_send_single(virq, cpu)
+#define ipi_send_mask(virq, dest) cxipi_ipi_send_mask(virq, dest)
+#endif
+
+#define CCL_NR_CHECKS 13
 /* Handler runs are counted per CPU below this; a run past it is wrong. */
 #define CCL_MAX_CPUS 64
 /* The largest PER_CPU reservation the checks make. */
@@ -1516,6 +1535,111 @@ static void ccl_check_race(struct ccl_test *t)
 	kfree(rx);
 }
 
+/* ---- 13: the kernel's own IPI functions --------------------------------- */
+
+/*
+ * What a driver gets from the kernel's exported ipi_get_hwirq(),
+ * ipi_send_single() and ipi_send_mask() (kernel/irq/ipi.c on arm64; cxipi's
+ * own under those names elsewhere) on a reservation cxipi made, given its
+ * first virq as upstream asks: the same hwirqs as cxipi_ipi_get_hwirq(),
+ * and sends that run the handler of the right CPU, also after a partial
+ * destroy that leaves a hole.
+ */
+static void ccl_kernel_hwirqs(struct ccl_test *t, struct ccl_resv *r)
+{
+	irq_hw_number_t hw, want;
+	unsigned int c;
+
+	for (c = 0; c < nr_cpu_ids && c < BITS_PER_LONG; c++) {
+		hw = (ipi_get_hwirq)(r->base, c);
+		want = INVALID_HWIRQ;
+		if (r->cpus & BIT(c))
+			want = cxipi_ipi_get_hwirq(r->base, c);
+		ccl_expect(t, hw == want,
+			   "kernel ipi_get_hwirq(%d, %u) is %ld, want %ld",
+			   r->base, c, (long)hw, (long)want);
+		ccl_expect(t, !(r->cpus & BIT(c)) || hw != INVALID_HWIRQ,
+			   "no hwirq for CPU %u of virq %d", c, r->base);
+	}
+}
+
+/*
+ * Sends to targets only: upstream's ipi_send_single() and ipi_send_mask()
+ * WARN on a CPU that is not a target.  ccl_kernel_hwirqs() covers those.
+ */
+static void ccl_kernel_send(struct ccl_test *t, struct ccl_resv *r,
+			    unsigned int cpu)
+{
+	int ret = (ipi_send_single)(r->base, cpu);
+
+	if (ccl_expect(t, !ret,
+		       "the kernel's ipi_send_single(%d, %u) returned %d",
+		       r->base, cpu, ret))
+		ccl_want(r, cpu);
+}
+
+static void ccl_kernel_send_mask(struct ccl_test *t, struct ccl_resv *r,
+				 unsigned long cpus)
+{
+	int ret = (ipi_send_mask)(r->base, ccl_set(t->m, cpus));
+	unsigned int c;
+
+	if (!ccl_expect(t, !ret,
+			"the kernel's ipi_send_mask(%d, %*pbl) returned %d",
+			r->base, cpumask_pr_args(t->m), ret))
+		return;
+	for_each_set_bit(c, &cpus, BITS_PER_LONG)
+		ccl_want(r, c);
+}
+
+static void ccl_check_kernel_api(struct ccl_test *t)
+{
+	struct ccl_resv r;
+	unsigned int c;
+
+	if (!ccl_reserve(t, &r, t->percpu, CCL_CPUS_1_3))
+		return;
+	ccl_kernel_hwirqs(t, &r);
+	for (c = 1; c <= 3; c++)
+		if (!ccl_listen(t, &r, c))
+			goto out;
+	for (c = 1; c <= 3; c++) {
+		ccl_kernel_send(t, &r, c);
+		ccl_settle(t, &r);
+	}
+	ccl_kernel_send_mask(t, &r, CCL_CPUS_1_3);
+	ccl_settle(t, &r);
+	/* cxipi's own names, through another virq, on the same reservation */
+	ccl_send_one(t, &r, r.base + 2, 1);
+	ccl_settle(t, &r);
+
+	/* A hole: CPU 2 goes, the first virq still stands for CPUs 1 and 3. */
+	ccl_unlisten(&r, 1);
+	if (!ccl_destroy(t, &r, r.base + 1, BIT(2)))
+		goto out;
+	ccl_kernel_hwirqs(t, &r);
+	ccl_kernel_send(t, &r, 3);
+	ccl_settle(t, &r);
+	ccl_kernel_send_mask(t, &r, BIT(1) | BIT(3));
+	ccl_settle(t, &r);
+	ccl_release(t, &r);
+
+	/* SINGLE: one hwirq for every target, whichever CPU is asked. */
+	if (!ccl_reserve(t, &r, t->single, BIT(0) | BIT(2) | BIT(3)))
+		return;
+	ccl_kernel_hwirqs(t, &r);
+	if (!ccl_listen(t, &r, 0))
+		goto out;
+	ccl_kernel_send(t, &r, 2);
+	ccl_settle(t, &r);
+	ccl_kernel_send_mask(t, &r, BIT(3));
+	ccl_settle(t, &r);
+	ccl_send_one(t, &r, r.base, 0);
+	ccl_settle(t, &r);
+out:
+	ccl_release(t, &r);
+}
+
 /* ---- running the checks -------------------------------------------------- */
 
 static bool ccl_cpus_online(void)
@@ -1600,6 +1724,8 @@ static int __init ccl_init(void)
 		"coprocessor: IPI to a possible, offline CPU latches, is taken and acked; its raise runs the handler on CPU 0 in hard irq");
 	ccl_run(t, all, ccl_check_race,
 		"D4: sends from CPU 1 racing reserve/request/free/destroy rounds return 0 or -EINVAL");
+	ccl_run(t, all, ccl_check_kernel_api,
+		"exported ipi_get_hwirq/ipi_send_single/ipi_send_mask (the kernel's own where it builds kernel/irq/ipi.c), given the first virq of cxipi's PER_CPU 1-3 (also after destroying CPU 2) and SINGLE 0,2-3 reservations, agree with cxipi's and deliver to the right CPU");
 	ccl_release(t, &t->pc);
 
 	pr_info("# done: %d passed, %d failed, %d skipped\n", t->passed,
