@@ -31,6 +31,28 @@ if grep -q '^CONFIG_UNWINDER_ORC=y' "$kdir/include/config/auto.conf"; then
 	done
 fi
 
+# On arm64, the kernel's code-generation flags leave marks of their own.
+# With pointer authentication, GCC notes in each object that its functions
+# sign their return addresses (-mbranch-protection).  With the per-task
+# stack protector, the canary is read through sp_el0, never from the
+# global __stack_chk_guard (-mstack-protector-guard=sysreg).
+if grep -q '^CONFIG_ARM64_PTR_AUTH_KERNEL=y' "$kdir/include/config/auto.conf"; then
+	for obj in "$@"; do
+		if ! readelf -nW "$obj" | grep 'AArch64 feature:.*PAC' >/dev/null; then
+			echo "$obj: no PAC property: built without the kernel's -mbranch-protection" >&2
+			fail=1
+		fi
+	done
+fi
+if grep -q '^CONFIG_STACKPROTECTOR_PER_TASK=y' "$kdir/include/config/auto.conf"; then
+	for obj in "$@"; do
+		if nm -u "$obj" | grep -w __stack_chk_guard >/dev/null; then
+			echo "$obj: global stack canary: built without the kernel's -mstack-protector-guard" >&2
+			fail=1
+		fi
+	done
+fi
+
 # What the module leaves undefined must all be kernel exports.
 exports=$(mktemp)
 trap 'rm -f "$exports"' EXIT

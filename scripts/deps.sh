@@ -8,6 +8,11 @@
 #   vmlinuz-<ver>     the Debian kernel matching the installed headers
 #   ksft/             kselftest.h and kselftest_harness.h from linux-source
 #   checkpatch/       checkpatch.pl and the data files it reads
+# (flex, bison, bc, libelf and libssl are for make check-debug's kernel.)
+# With ARCH=arm64 (make ARCH=arm64 ...) it also prepares the arm64 board
+# kernel, and only then, so that x86 pays nothing for it:
+#   /usr/src/linux-headers-<ver>-arm64   unpacked from Debian's arm64 package
+#   vmlinuz-<ver>-arm64, arm64/busybox    the VM's kernel and busybox
 set -euo pipefail
 
 cache=${CXIPI_CACHE:-/var/cache/cxipi}
@@ -16,7 +21,12 @@ packages=(
 	cpio gcc-12 g++-12 sparse libgtest-dev libbenchmark-dev libc6-dev
 	clang-format clang libclang-rt-14-dev kmod xz-utils valgrind
 	python3-matplotlib dkms
+	flex bison bc libelf-dev libssl-dev
 )
+if [ "${ARCH:-}" = arm64 ]; then
+	packages+=(gcc-12-aarch64-linux-gnu g++-12-aarch64-linux-gnu
+		libc6-dev-arm64-cross qemu-system-arm)
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps: installing needs root; run: sudo $0" >&2
@@ -68,4 +78,8 @@ if [ ! -s "$cache/ksft/kselftest_harness.h" ] || [ ! -s "$cache/checkpatch/check
 		"$cache/checkpatch/"
 	rm -rf "$work"
 fi
-echo "deps: ready (kernel $kver, cache $cache)"
+
+if [ "${ARCH:-}" = arm64 ]; then
+	"$(dirname "$0")/deps-arm64.sh" "$kver" "$cache"
+fi
+echo "deps: ready (kernel $kver${ARCH:+ $ARCH}, cache $cache)"

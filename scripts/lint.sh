@@ -2,11 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # Style and static checks of the source, one TAP line each:
 # checkpatch --strict and kernel-doc on the shim, sparse on the module,
-# clang-format on both sides.
+# clang-format on both sides.  Sparse runs on the build of make's ARCH
+# (with ARCH=arm64, the code of kernels that have CONFIG_GENERIC_IRQ_IPI).
+#
+# usage: lint.sh KDIR KBUILD-ARGS...
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${CXIPI_CACHE:-/var/cache/cxipi}
-kdir=$1 kcc=$2
+kdir=$1
+shift
 cd "$top"
 
 n=0
@@ -31,13 +35,14 @@ test -z "$out"
 tap $? "kernel-doc reports nothing on shim/"
 
 # Rebuild every C file through sparse; any line it adds is a finding.
-out=$(make -s -C "$kdir" M="$top" CC="$kcc" C=2 modules 2>&1 |
+out=$(make -s -C "$kdir" M="$top" "$@" C=2 modules 2>&1 |
 	grep -v '^Skipping BTF generation')
 [ -z "$out" ] || echo "$out" | sed 's/^/# /'
 test -z "$out"
 tap $? "sparse (make C=2) and the compiler report nothing"
 
-out=$(clang-format --dry-run "${c_files[@]}" cxx_core/*.cpp cxx_core/*.hpp 2>&1)
+out=$(clang-format --dry-run "${c_files[@]}" selftests/*.c selftests/*.h \
+	cxx_core/*.cpp cxx_core/*.hpp 2>&1)
 [ -z "$out" ] || echo "$out" | head -n 20 | sed 's/^/# /'
 test -z "$out"
-tap $? "clang-format leaves the kernel C and the C++ core unchanged"
+tap $? "clang-format leaves the kernel C, the selftests and the C++ core unchanged"

@@ -13,11 +13,6 @@ log=$out/console-failslab.log
 echo "# booting the VM: -smp 4, the failslab job (console log: $log)"
 boot_vm failslab 4 "$log"
 
-n=0 rc=0
-host_tap() {	# host_tap STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; rc=1; fi
-}
 grep -q '^cxipi-vm: done rc=0' "$log"
 host_tap $? "host: failslab VM finished"
 ! grep -q '^not ok' "$log"

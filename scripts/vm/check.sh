@@ -12,11 +12,6 @@ for mod in selftests/client samples; do
 done
 make_initramfs "$out/initramfs.cpio.gz" || exit 1
 
-n=0
-host_tap() {	# host_tap STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi
-}
 
 # Four online CPUs of eight possible (coprocessors 4-7), then eight online,
 # so that holes and partial masks are real.
@@ -28,6 +23,7 @@ for smp in ${CXIPI_VM_SMP:-4,maxcpus=8 8}; do
 	echo "# VM -smp $smp took $(($(date +%s) - start)) s"
 	grep -q '^cxipi-vm: done' "$log"
 	host_tap $? "host: VM -smp $smp finished in bounded time"
-	! grep -nE 'Oops|BUG:|WARNING:|Kernel panic|Call Trace|KASAN|lockdep' "$log"
+	! kernel_problem_lines "$log" | grep .
 	host_tap $? "host: VM -smp $smp console free of Oops/BUG/WARNING"
 done
+exit $rc

@@ -11,11 +11,6 @@ seconds=${STRESS_SECONDS:-60}
 make -s -C "$top/selftests" || exit 1
 make_initramfs "$out/initramfs.cpio.gz" || exit 1
 
-n=0 rc=0
-host_tap() {	# host_tap STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; rc=1; fi
-}
 
 for smp in ${CXIPI_STRESS_SMP:-4,maxcpus=8}; do
 	log=$out/console-stress-smp$smp.log
@@ -26,7 +21,7 @@ for smp in ${CXIPI_STRESS_SMP:-4,maxcpus=8}; do
 	host_tap $? "host: stress VM -smp $smp finished"
 	! grep -q '^not ok' "$log"
 	host_tap $? "host: stress VM -smp $smp: every TAP line ok"
-	! grep -nE 'Oops|BUG:|WARNING:|Kernel panic|Call Trace|KASAN|lockdep' "$log"
+	! kernel_problem_lines "$log" | grep .
 	host_tap $? "host: stress VM -smp $smp console free of Oops/BUG/WARNING"
 done
 exit $rc
