@@ -10,48 +10,42 @@ set -euo pipefail
 kdir=$1 module=$2
 shift 2
 
-fail=0
-for obj in "$@"; do
-	sections=$(readelf -SW "$obj" | grep -oE '\.(init_array|fini_array|ctors|dtors)[^ ]*' || true)
-	if [ -n "$sections" ]; then
-		echo "$obj: static constructors or destructors: $sections" >&2
-		fail=1
-	fi
-done
+fail=0 objects=("$@")
+config() { grep -q "^$1=y" "$kdir/include/config/auto.conf"; }
+
+# each_object TEST PROBLEM: every core object must pass TEST (a function
+# given the object); the ones that do not are reported with PROBLEM.
+each_object() {
+	local obj
+	for obj in "${objects[@]}"; do
+		"$1" "$obj" || { echo "$obj: $2" >&2; fail=1; }
+	done
+}
+
+# Not grep -q in these: the reader must not die of SIGPIPE under pipefail.
+no_constructors() {
+	! readelf -SW "$1" | grep -E '\.(init_array|fini_array|ctors|dtors)' >/dev/null
+}
+has_orc() { readelf -SW "$1" | grep '\.orc_unwind' >/dev/null; }
+has_pac() { readelf -nW "$1" | grep 'AArch64 feature:.*PAC' >/dev/null; }
+no_global_canary() { ! nm -u "$1" | grep -w __stack_chk_guard >/dev/null; }
+
+each_object no_constructors "static constructors or destructors (.init_array, .ctors...)"
 
 # On a kernel that validates objects with objtool and unwinds with ORC,
 # objtool's ORC tables in a core object prove that it went through objtool.
-if grep -q '^CONFIG_UNWINDER_ORC=y' "$kdir/include/config/auto.conf"; then
-	for obj in "$@"; do
-		# Not grep -q: readelf must not die of SIGPIPE under pipefail.
-		if ! readelf -SW "$obj" | grep '\.orc_unwind' >/dev/null; then
-			echo "$obj: no ORC data: objtool did not process it" >&2
-			fail=1
-		fi
-	done
-fi
+! config CONFIG_UNWINDER_ORC ||
+	each_object has_orc "no ORC data: objtool did not process it"
 
 # On arm64, the kernel's code-generation flags leave marks of their own.
 # With pointer authentication, GCC notes in each object that its functions
 # sign their return addresses (-mbranch-protection).  With the per-task
 # stack protector, the canary is read through sp_el0, never from the
 # global __stack_chk_guard (-mstack-protector-guard=sysreg).
-if grep -q '^CONFIG_ARM64_PTR_AUTH_KERNEL=y' "$kdir/include/config/auto.conf"; then
-	for obj in "$@"; do
-		if ! readelf -nW "$obj" | grep 'AArch64 feature:.*PAC' >/dev/null; then
-			echo "$obj: no PAC property: built without the kernel's -mbranch-protection" >&2
-			fail=1
-		fi
-	done
-fi
-if grep -q '^CONFIG_STACKPROTECTOR_PER_TASK=y' "$kdir/include/config/auto.conf"; then
-	for obj in "$@"; do
-		if nm -u "$obj" | grep -w __stack_chk_guard >/dev/null; then
-			echo "$obj: global stack canary: built without the kernel's -mstack-protector-guard" >&2
-			fail=1
-		fi
-	done
-fi
+! config CONFIG_ARM64_PTR_AUTH_KERNEL ||
+	each_object has_pac "no PAC property: built without the kernel's -mbranch-protection"
+! config CONFIG_STACKPROTECTOR_PER_TASK ||
+	each_object no_global_canary "global stack canary: built without the kernel's -mstack-protector-guard"
 
 # What the module leaves undefined must all be kernel exports.
 exports=$(mktemp)
