@@ -60,57 +60,50 @@ FIXTURE_TEARDOWN(failslab)
 }
 
 /*
- * write(@fd, @line) with this task's @nth slab allocation failing; 0 or the
- * errno, and in *@left whether the failure was still armed afterwards
- * (the write made fewer than @nth allocations).
+ * Write @line to @path with this task's @nth slab allocation failing; 0 or
+ * the errno (-1 when fail-nth itself failed), and in *@left whether the
+ * failure was still armed afterwards (the write made fewer than @nth
+ * allocations).  The file is opened before the failure is armed.
  */
-static int write_failing_nth(int nth_fd, int fd, const char *line, int nth,
-			     int *left)
+static int write_failing_nth(int nth_fd, const char *path, const char *line,
+			     int nth, int *left)
 {
 	char buf[16];
 	ssize_t n;
-	int err = 0;
+	int fd, err = 0;
 
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
 	snprintf(buf, sizeof(buf), "%d", nth);
 	if (pwrite(nth_fd, buf, strlen(buf), 0) < 0)
-		return -1;
-	if (write(fd, line, strlen(line)) < 0)
+		err = -1;
+	else if (write(fd, line, strlen(line)) < 0)
 		err = errno;
 	n = pread(nth_fd, buf, sizeof(buf) - 1, 0);
 	buf[n > 0 ? n : 0] = '\0';
 	*left = atoi(buf) != 0;
+	close(fd);
 	if (pwrite(nth_fd, "0", 1, 0) < 0)
 		return -1;
 	return err;
-}
-
-static int open_knob(const char *domain, const char *resv, const char *file)
-{
-	char path[256];
-
-	if (resv)
-		cxipi_rpath(path, sizeof(path), domain, resv, file);
-	else
-		cxipi_dpath(path, sizeof(path), domain, file);
-	return open(path, O_WRONLY);
 }
 
 TEST_F_TIMEOUT(failslab, every_allocation_of_reserve, 600)
 {
 	CXIPI_UNLESS_SKIPPED();
 	static const char *const domains[] = { "cxipi-percpu", "cxipi-single" };
-	int d, nth, fd, err, left, absorbed, resv_before;
+	int d, nth, err, left, absorbed, resv_before;
 	long free_before;
+	char path[256];
 
 	for (d = 0; d < 2; d++) {
+		cxipi_dpath(path, sizeof(path), domains[d], "reserve");
 		free_before = cxipi_read_long(domains[d], NULL, "free");
 		resv_before = cxipi_count_reservations(domains[d]);
 		for (nth = 1, absorbed = 0; nth <= MAX_NTH; nth++) {
-			fd = open_knob(domains[d], NULL, "reserve");
-			ASSERT_LE(0, fd);
-			err = write_failing_nth(self->nth_fd, fd, "fs 0\n", nth,
-						&left);
-			close(fd);
+			err = write_failing_nth(self->nth_fd, path, "fs 0\n",
+						nth, &left);
 			ASSERT_LE(0, err);
 			if (!err && left)
 				break;
@@ -147,17 +140,15 @@ TEST_F_TIMEOUT(failslab, every_allocation_of_partial_destroy, 600)
 {
 	CXIPI_UNLESS_SKIPPED();
 	uint64_t online = cxipi_online_mask();
-	int nth, fd, err, left, absorbed;
-	char targets[64];
+	int nth, err, left, absorbed;
+	char targets[64], path[256];
 
 	if (!(online & 2))
 		SKIP(return, "needs CPU 1 online");
 	ASSERT_EQ(0, cxipi_reserve("cxipi-single", "fsd", "0-1"));
+	cxipi_rpath(path, sizeof(path), "cxipi-single", "fsd", "destroy");
 	for (nth = 1, absorbed = 0; nth <= MAX_NTH; nth++) {
-		fd = open_knob("cxipi-single", "fsd", "destroy");
-		ASSERT_LE(0, fd);
-		err = write_failing_nth(self->nth_fd, fd, "1", nth, &left);
-		close(fd);
+		err = write_failing_nth(self->nth_fd, path, "1", nth, &left);
 		ASSERT_LE(0, err);
 		if (!err && left)
 			break;
