@@ -3,6 +3,7 @@
 # The debugfs view of each provider domain reads without error and shows a
 # reservation made through sysfs, with its virq, hwirqs and targets, and a
 # doorbell latched at a coprocessor.  busybox sh; TAP; exit 0, 1 or 4.
+. "$(dirname "$0")/cxipi_lib.sh"
 dbg=/sys/kernel/debug/cxipi
 d=/sys/kernel/cxipi/domains/cxipi-percpu
 
@@ -12,10 +13,6 @@ if [ ! -d $dbg ] || [ ! -d $d ]; then
 	exit 4
 fi
 echo "1..3"
-fail=0
-ok() { # ok N STATUS DESCRIPTION
-	if [ "$2" -eq 0 ]; then echo "ok $1 $3"; else echo "not ok $1 $3"; fail=1; fi
-}
 
 echo "dbg 1-2" >$d/reserve || { echo "Bail out! cannot reserve"; exit 1; }
 virq=$(cat $d/reservations/dbg/virq)
@@ -26,20 +23,15 @@ readable=0
 for f in $dbg/*; do
 	cat "$f" >/dev/null || readable=1
 done
-ok 1 $readable "every file under $dbg reads"
+result $readable "every file under $dbg reads"
 
 view=$(cat $dbg/cxipi-percpu)
 echo "$view" | grep -qE "^ *$h1 +$virq .*base=$virq targets=1-2" &&
 	echo "$view" | grep -qE "^ *$h2 +$((virq + 1)) .*base=$virq targets=1-2"
-ok 2 $? "cxipi-percpu shows hwirqs $h1 $h2 of virqs $virq $((virq + 1)), targets 1-2"
+result $? "cxipi-percpu shows hwirqs $h1 $h2 of virqs $virq $((virq + 1)), targets 1-2"
 echo 1-2 >$d/reservations/dbg/destroy
 
 # A coprocessor: a doorbell sent to it shows as pending there.
-in_list() { # in_list CPU CPULIST
-	echo "$2" | tr ',' '\n' | while IFS=- read -r lo hi; do
-		[ "$1" -ge "$lo" ] && [ "$1" -le "${hi:-$lo}" ] && echo y
-	done | grep -q y
-}
 possible=$(cat /sys/devices/system/cpu/possible)
 online=$(cat /sys/devices/system/cpu/online)
 coproc=
@@ -50,13 +42,13 @@ for c in $(seq 0 63); do
 	fi
 done
 if [ -z "$coproc" ]; then
-	echo "ok 3 # SKIP no CPU is possible but offline"
+	skip_result "no CPU is possible but offline"
 else
 	echo "lat $coproc" >$d/reserve
 	echo "$coproc" >$d/reservations/lat/send
 	h=$(cat $d/reservations/lat/hwirqs)
 	cat $dbg/cxipi-percpu | grep -qE "^ *$h .*pending: $coproc\$"
-	ok 3 $? "a doorbell latched at coprocessor $coproc shows as pending there"
+	result $? "a doorbell latched at coprocessor $coproc shows as pending there"
 	echo "$coproc" >$d/reservations/lat/destroy
 fi
 exit $fail

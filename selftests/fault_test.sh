@@ -16,8 +16,8 @@
 # The VM runner has loaded cxipi.ko: this test unloads it first and loads it
 # again, without fail_alloc, at the end.  busybox sh; TAP 13 on stdout;
 # exit 0 pass, 1 fail, 4 skip (no $CXIPI_KO, default /cxipi/cxipi.ko).
+. "$(dirname "$0")/cxipi_lib.sh"
 
-ksft_skip=4
 ko=${CXIPI_KO:-/cxipi/cxipi.ko}
 root=/sys/kernel/cxipi
 dbg=/sys/kernel/debug/cxipi
@@ -31,16 +31,6 @@ if [ ! -f "$ko" ]; then
 fi
 echo "1..7"
 
-n=0 fail=0
-result() {	# result STATUS DESCRIPTION: STATUS 0 is ok
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fail=1
-	fi
-}
 
 # A fresh canary in the kernel log; read_log puts what follows it in $log.
 # The checks of $log are shell builtins: they run hundreds of times.

@@ -13,8 +13,8 @@
 # busybox sh; TAP 13 on stdout; exit 0 pass, 1 fail, 4 skip (no $CXIPI_KO,
 # default /cxipi/cxipi.ko).  Each round runs shell builtins but for
 # insmod, rmmod and one grep, to stay cheap under TCG.
+. "$(dirname "$0")/cxipi_lib.sh"
 
-ksft_skip=4
 ko=${CXIPI_KO:-/cxipi/cxipi.ko}
 rounds=${CXIPI_RELOAD_ROUNDS:-100}
 root=/sys/kernel/cxipi
@@ -28,16 +28,6 @@ if [ ! -f "$ko" ]; then
 fi
 echo "1..5"
 
-n=0 fail=0
-result() {	# result STATUS DESCRIPTION: STATUS 0 is ok
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fail=1
-	fi
-}
 
 canary="cxipi_reload_test: canary $$"
 echo "$canary" >/dev/kmsg

@@ -11,8 +11,8 @@
 # loaded, the sample not built, or no CPU possible but offline (a VM booted
 # -smp 8 has none; -smp 4,maxcpus=8 has CPUs 4-7).  The sample is
 # /cxipi/cxipi_remoteproc_sample.ko in the test VM, or $CXIPI_SAMPLE_KO.
+. "$(dirname "$0")/cxipi_lib.sh"
 
-ksft_skip=4
 ko=${CXIPI_SAMPLE_KO:-/cxipi/cxipi_remoteproc_sample.ko}
 mod=cxipi_remoteproc_sample
 cpus=/sys/devices/system/cpu
@@ -42,16 +42,6 @@ rmmod $mod 2>/dev/null
 canary="cxipi_sample_test: canary $$ $(date +%s)"
 echo "$canary" >/dev/kmsg
 
-n=0 fail=0
-result() {	# result STATUS DESCRIPTION: STATUS 0 is ok
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fail=1
-	fi
-}
 # The kernel log after the canary, and the sample's own lines in it.
 log_after_canary() {
 	dmesg | awk -v c="$canary" 'seen; index($0, c) { seen = 1 }'

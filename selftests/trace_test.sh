@@ -7,6 +7,7 @@
 # Each event is counted exactly, so a missing or doubled event fails.
 # busybox sh; TAP 13 on stdout; exit 0 pass, 1 fail, 4 skip (no tracefs, no
 # cxipi events, cxipi not loaded, or CPU 2 not online).
+. "$(dirname "$0")/cxipi_lib.sh"
 d=/sys/kernel/cxipi/domains/cxipi-percpu
 events="cxipi_reserve cxipi_destroy cxipi_send cxipi_send_mask cxipi_raise
 	cxipi_latch cxipi_deliver"
@@ -28,11 +29,6 @@ fi
 [ -d $t/events ] || skip "no tracefs"
 [ -d $t/events/cxipi ] || skip "no cxipi events in $t/events"
 
-in_list() { # in_list CPU CPULIST
-	echo "$2" | tr ',' '\n' | while IFS=- read -r lo hi; do
-		[ "$1" -ge "$lo" ] && [ "$1" -le "${hi:-$lo}" ] && echo y
-	done | grep -q y
-}
 possible=$(cat /sys/devices/system/cpu/possible)
 online=$(cat /sys/devices/system/cpu/online)
 in_list 2 "$online" || skip "CPU 2 is not online"
@@ -46,10 +42,6 @@ for c in 5 $(seq 0 63); do
 done
 
 echo "1..10"
-fail=0
-ok() { # ok N STATUS DESCRIPTION
-	if [ "$2" -eq 0 ]; then echo "ok $1 $3"; else echo "not ok $1 $3"; fail=1; fi
-}
 
 tracing_on=$(cat $t/tracing_on)
 cleanup() {
@@ -73,7 +65,7 @@ for e in $events; do
 	[ -f "$t/events/cxipi/$e/format" ] || missing="$missing $e"
 done
 [ -z "$missing" ]
-ok 1 $? "the 7 cxipi events are in $t/events/cxipi${missing:+ (missing:$missing)}"
+result $? "the 7 cxipi events are in $t/events/cxipi${missing:+ (missing:$missing)}"
 
 # cxipi's events from an empty buffer; markers split the trace.
 echo 1 >$t/events/cxipi/enable || bail "cannot enable the cxipi events"
@@ -132,41 +124,41 @@ one() { # one FILE EVENT TEXT
 s=/tmp/trace_test.send
 
 one $s cxipi_reserve "domain=cxipi-percpu virq=$virq nr_virqs=2 targets=1-2"
-ok 2 $? "one cxipi_reserve: cxipi-percpu, virq $virq, 2 virqs, targets 1-2"
+result $? "one cxipi_reserve: cxipi-percpu, virq $virq, 2 virqs, targets 1-2"
 
 one $s cxipi_send "virq=$((virq + 1)) cpu=2 ret=0" &&
 	[ "$(count $s cxipi_send_mask)" -eq 0 ]
-ok 3 $? "one cxipi_send: virq $((virq + 1)) to CPU 2, ret 0; no cxipi_send_mask"
+result $? "one cxipi_send: virq $((virq + 1)) to CPU 2, ret 0; no cxipi_send_mask"
 
 one $s cxipi_raise "domain=cxipi-percpu cpu=2 hwirq=$h2 result=kick"
-ok 4 $? "one cxipi_raise: CPU 2, hwirq $h2, result kick"
+result $? "one cxipi_raise: CPU 2, hwirq $h2, result kick"
 
 one $s cxipi_deliver "domain=cxipi-percpu cpu=2 hwirq=$h2" &&
 	grep " cxipi_deliver: " $s | grep -q '\[002\]'
-ok 5 $? "one cxipi_deliver: on CPU 2 ([002]), hwirq $h2"
+result $? "one cxipi_deliver: on CPU 2 ([002]), hwirq $h2"
 
 [ "$(count $s cxipi_latch)" -eq 0 ]
-ok 6 $? "no cxipi_latch for an online CPU"
+result $? "no cxipi_latch for an online CPU"
 
 one $s cxipi_destroy "virq=$virq removed=1-2 remaining=0"
-ok 7 $? "one cxipi_destroy: virq $virq, CPUs 1-2 removed, none remaining"
+result $? "one cxipi_destroy: virq $virq, CPUs 1-2 removed, none remaining"
 
 [ "$(wc -l <$s)" -eq 5 ]
-ok 8 $? "nothing else: 5 cxipi events for one send"
+result $? "nothing else: 5 cxipi events for one send"
 
 l=/tmp/trace_test.latch
 if [ -z "$coproc" ]; then
-	echo "ok 9 # SKIP no CPU is possible but offline"
+	skip_result "no CPU is possible but offline"
 else
 	one $l cxipi_latch "domain=cxipi-percpu cpu=$coproc hwirq=$hc" &&
 		[ "$(count $l cxipi_raise "cpu=$coproc hwirq=$hc ")" -eq 1 ] &&
 		[ "$(count $l cxipi_deliver)" -eq 0 ]
-	ok 9 $? "one cxipi_latch at coprocessor $coproc, hwirq $hc; no delivery"
+	result $? "one cxipi_latch at coprocessor $coproc, hwirq $hc; no delivery"
 fi
 
 cleanup
 [ "$(cat $t/events/cxipi/enable)" = 0 ] && ! grep -qv '^#' $t/trace
-ok 10 $? "events disabled and the trace buffer empty afterwards"
+result $? "events disabled and the trace buffer empty afterwards"
 rm -f /tmp/trace_test.log /tmp/trace_test.send /tmp/trace_test.latch
 [ -z "$mounted" ] || umount "$mounted"
 exit $fail
