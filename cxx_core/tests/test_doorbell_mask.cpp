@@ -6,7 +6,7 @@
 // twice."
 #include <cxipi/core.h>
 
-#include "test_env.hpp"
+#include "doorbells_test.hpp"
 
 #include <gtest/gtest.h>
 
@@ -29,24 +29,8 @@ struct Collect {
 	}
 };
 
-class DoorbellMask : public EnvTest {
+class DoorbellMask : public DoorbellsTest {
 protected:
-	void TearDown() override
-	{
-		cxipi_doorbells_destroy(env(), bells_);
-		EnvTest::TearDown();
-	}
-	void make(unsigned nr_cpus, unsigned nr_hwirqs)
-	{
-		bells_ = cxipi_doorbells_create(env(), nr_cpus, nr_hwirqs);
-		ASSERT_NE(bells_, nullptr);
-		nr_cpus_ = nr_cpus;
-		nr_hwirqs_ = nr_hwirqs;
-	}
-	int raise(unsigned cpu, unsigned hwirq)
-	{
-		return cxipi_doorbells_raise(bells_, cpu, hwirq);
-	}
 	List drain(unsigned cpu)
 	{
 		Collect c;
@@ -63,10 +47,6 @@ protected:
 		cxipi_doorbells_unmask(bells_, hwirq, Collect::add, &c);
 		return c.got;
 	}
-	bool pending(unsigned cpu, unsigned hwirq)
-	{
-		return cxipi_doorbells_pending(bells_, cpu, hwirq);
-	}
 	int last_cpu(unsigned hwirq)
 	{
 		return cxipi_doorbells_last_cpu(bells_, hwirq);
@@ -78,9 +58,6 @@ protected:
 		const int r = cxipi_doorbells_take(bells_, cpu, &hwirq);
 		return {r, r == 1 ? hwirq : UINT_MAX};
 	}
-
-	cxipi_doorbells *bells_ = nullptr;
-	unsigned nr_cpus_ = 0, nr_hwirqs_ = 0;
 };
 
 } // namespace

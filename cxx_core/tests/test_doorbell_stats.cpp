@@ -6,7 +6,7 @@
 // resets, where the books must also match what the threads saw.
 #include <cxipi/core.h>
 
-#include "test_env.hpp"
+#include "doorbells_test.hpp"
 
 #include <gtest/gtest.h>
 
@@ -21,21 +21,9 @@ namespace
 
 using Stats = cxipi_doorbell_stats;
 
-class DoorbellStats : public EnvTest
+class DoorbellStats : public DoorbellsTest
 {
 protected:
-	void TearDown() override
-	{
-		cxipi_doorbells_destroy(env(), bells_);
-		EnvTest::TearDown();
-	}
-
-	void make(unsigned nr_cpus, unsigned nr_hwirqs)
-	{
-		bells_ = cxipi_doorbells_create(env(), nr_cpus, nr_hwirqs);
-		ASSERT_NE(bells_, nullptr);
-		nr_cpus_ = nr_cpus;
-	}
 	Stats stats(unsigned cpu)
 	{
 		Stats s;
@@ -55,9 +43,6 @@ protected:
 			<< " delivered " << s.delivered << " taken " << s.taken
 			<< " dropped " << s.dropped << " pending " << s.pending;
 	}
-
-	cxipi_doorbells *bells_ = nullptr;
-	unsigned nr_cpus_ = 0;
 };
 
 // The fields of a Stats, for comparing two of them in one line.

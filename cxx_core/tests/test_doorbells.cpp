@@ -3,7 +3,7 @@
 // delivery under concurrent raisers and drainers.
 #include <cxipi/core.h>
 
-#include "test_env.hpp"
+#include "doorbells_test.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,25 +26,8 @@ struct Sink {
 	}
 };
 
-class Doorbells : public EnvTest {
+class Doorbells : public DoorbellsTest {
 protected:
-	void TearDown() override
-	{
-		cxipi_doorbells_destroy(env(), bells_);
-		EnvTest::TearDown();
-	}
-
-	void make(unsigned nr_cpus, unsigned nr_hwirqs)
-	{
-		bells_ = cxipi_doorbells_create(env(), nr_cpus, nr_hwirqs);
-		ASSERT_NE(bells_, nullptr);
-		nr_cpus_ = nr_cpus;
-		nr_hwirqs_ = nr_hwirqs;
-	}
-	int raise(unsigned cpu, unsigned hwirq)
-	{
-		return cxipi_doorbells_raise(bells_, cpu, hwirq);
-	}
 	std::vector<unsigned> drain(unsigned cpu)
 	{
 		Sink sink;
@@ -52,10 +35,6 @@ protected:
 			cxipi_doorbells_drain(bells_, cpu, Sink::deliver, &sink);
 		EXPECT_EQ(n, sink.got.size());
 		return sink.got;
-	}
-	bool pending(unsigned cpu, unsigned hwirq)
-	{
-		return cxipi_doorbells_pending(bells_, cpu, hwirq);
 	}
 	unsigned pending_count()
 	{
@@ -65,9 +44,6 @@ protected:
 				n += pending(c, h);
 		return n;
 	}
-
-	cxipi_doorbells *bells_ = nullptr;
-	unsigned nr_cpus_ = 0, nr_hwirqs_ = 0;
 };
 
 using Order = std::vector<unsigned>;
