@@ -149,11 +149,11 @@ void BM_RegistryLookup(benchmark::State &state)
 	report_allocs(state, before);
 }
 
-void BM_GetHwirqPath(benchmark::State &state)
+void get_hwirq_path(benchmark::State &state, bool any_kind)
 {
 	const unsigned nbits = arg(state, 0), nresv = arg(state, 1);
 	const Population &pop = population(nbits, nresv);
-	Probe probe(nbits, nresv);
+	Probe probe(nbits, nresv, any_kind);
 	const long before = zalloc_calls();
 	for (auto _ : state) {
 		unsigned virq, cpu;
@@ -165,22 +165,16 @@ void BM_GetHwirqPath(benchmark::State &state)
 	report_allocs(state, before);
 }
 
+void BM_GetHwirqPath(benchmark::State &state)
+{
+	get_hwirq_path(state, false);
+}
+
 // The same, picking SINGLE reservations too (one in four): virq_of() then
 // takes a data-dependent branch on the reservation's kind.
 void BM_GetHwirqPathAnyKind(benchmark::State &state)
 {
-	const unsigned nbits = arg(state, 0), nresv = arg(state, 1);
-	const Population &pop = population(nbits, nresv);
-	Probe probe(nbits, nresv, true);
-	const long before = zalloc_calls();
-	for (auto _ : state) {
-		unsigned virq, cpu;
-		probe.next(virq, cpu);
-		const cxipi_resv *r = cxipi_registry_lookup(pop.reg, virq);
-		unsigned target = r ? cxipi_resv_virq_of(r, cpu) : 0;
-		benchmark::DoNotOptimize(target);
-	}
-	report_allocs(state, before);
+	get_hwirq_path(state, true);
 }
 
 void BM_VerifySingle(benchmark::State &state)
