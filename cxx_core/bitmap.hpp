@@ -8,6 +8,8 @@
 // word either before or after the change, never torn or re-read.
 #pragma once
 
+#include "atomic.hpp"
+
 namespace cxipi
 {
 
@@ -117,12 +119,7 @@ public:
 	}
 
 protected:
-	constexpr Word load(unsigned i) const
-	{
-		if (__builtin_is_constant_evaluated())
-			return words_[i];
-		return __atomic_load_n(&words_[i], __ATOMIC_RELAXED);
-	}
+	constexpr Word load(unsigned i) const { return read_once(&words_[i]); }
 
 private:
 	// Scan for a bit that differs from the bits of @flip (all-zero finds
@@ -192,10 +189,7 @@ public:
 private:
 	constexpr void store(unsigned i, Word w)
 	{
-		if (__builtin_is_constant_evaluated())
-			mutable_[i] = w;
-		else
-			__atomic_store_n(&mutable_[i], w, __ATOMIC_RELAXED);
+		write_once(&mutable_[i], w);
 	}
 
 	Word *mutable_;

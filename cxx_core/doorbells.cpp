@@ -4,29 +4,101 @@
 // counters; one domain-wide mask bit per hwirq; and, per hwirq, the CPU that
 // drained it last.
 //
-// Ordering, stated against the kernel's model: every read-modify-write here
-// is __ATOMIC_SEQ_CST, which on x86 and arm64 is at least as strong as the
-// kernel's fully ordered value-returning atomics (atomic_fetch_or(),
-// xchg()).  The protocol:
-//   raise:   fetch_or(pending) ; if newly set: xchg(armed, 1) == 0 -> kick
-//   drain:   xchg(armed, 0) ; per word: m = load(mask) ;
-//            fetch_and(word, m) -> deliver the unmasked bits taken
-//   unmask:  fetch_and(mask, ~bit) ; per CPU: bit pending and
-//            xchg(armed, 1) == 0 -> kick
-// A raise whose bit a drain has already taken finds armed == 0 only if the
-// drain re-armed first, which costs one spurious kick, never a lost one; a
-// raise whose bit the drain missed finds armed == 0 and kicks again.  A
-// drain that saw the bit masked left it pending, and the unmask that
-// follows finds it and kicks; a drain that saw it unmasked delivered it.
+// The protocol, each step named for the pairings below (atomic.hpp says what
+// each ordering means in the kernel's memory model, LKMM):
+//
+//   raise(cpu, h)  R1  old = fetch_or_release(pending, bit)
+//                      old has the bit: COALESCED
+//                  R2  xchg_fully_ordered(armed, 1): 1 -> QUEUED, 0 -> KICK
+//   drain(cpu)     D1  xchg_fully_ordered(armed, 0)
+//                  then per pending word:
+//                  D2  keep = read_once(mask)
+//                  D3  fetch_and_acquire(pending, keep): deliver the
+//                      unmasked bits it cleared
+//   unmask(h)      U1  fetch_and_fully_ordered(mask, ~bit)
+//                  then per CPU:
+//                  U2  load_acquire(pending) has the bit, and
+//                  U3  xchg_fully_ordered(armed, 1) == 0: kick that CPU
+//   take, ack      T1  fetch_and_acquire(pending, ~bit): the caller's when
+//                      the old word has the bit
+//   mask(h)        M1  or_relaxed(mask, bit)
+//   reset, drop    X1  fetch_and_relaxed(pending, ~bit)
+//
+// A kick is the shim's (smp_call_function_single_async() to another CPU,
+// irq_work_queue() to itself), and its callback drains.  Armed is set by the
+// R2 or U3 that kicks, or by A1, and cleared by the drain that the kick
+// runs, or by A0 when the kick is not sent or will not drain: armed is set
+// exactly while a kick is in flight, so a kick is never sent twice at once.
+//
+//   arm(cpu)       A1  xchg_fully_ordered(armed, 1) == 0: kick that CPU
+//   disarm(cpu)    A0  xchg_fully_ordered(armed, 0)
+//
+// The pairings: what each guarantee relies on.
+//
+// P1  A raiser's earlier stores reach the handler.  R1's release pairs with
+//     D3's (and T1's) acquire.  A coalesced raise reaches the D3 that clears
+//     the bit through the chain of RMWs on the pending word (a release
+//     sequence), as in ipi-mux's send that finds its bit already set.
+// P2  Raise vs drain: no lost kick.  When R2 finds armed set, the drain that
+//     clears it comes after R2 in armed's order: its D1 reads R2's store or
+//     a later RMW's (all fully ordered), so R1 -> R2 -> D1 -> D3 is a chain
+//     of release and acquire, and D3 finds R1's bit.  When R2 finds armed
+//     clear, the raise kicks.  Relies on R2 keeping R1 before its store and
+//     on D1 keeping D3 after its load.
+// P3  Unmask vs drain: a latched doorbell is delivered once after unmask.
+//     The same chain, U1 -> U3 -> D1 -> D2: when U3 finds armed set, the
+//     drain that clears it sees the mask clear; when U3 finds it clear, the
+//     unmask kicks, once per CPU where the doorbell is latched.
+// P4  Raise vs unmask vs drain (store buffering): a doorbell raised while
+//     it is being unmasked.  The drain that follows the raise reads the mask
+//     (D2), and the unmask reads pending (U2): at least one must see the
+//     other side's store, or the doorbell stays latched with no kick.  Each
+//     side writes one location and then reads the other, which takes a full
+//     barrier on both sides: U1's, between U1 and U2; and D1's, between D1
+//     and D2, which R2 -> D1 extends back to R1 (the kernel's strong fences
+//     are cumulative: they order what the CPU has observed, too).  Release
+//     and acquire alone allow both reads to see the old values.
+// P5  A kick that meets a locked CSD (-EBUSY; the shim drops it).
+//     smp_call_function_single_async() reads the CSD's lock flag after R2
+//     (or U3) returned 0.  LOCK means an earlier kick's callback has not
+//     started: kernel/smp.c unlocks an async CSD, with a release store,
+//     before it calls the callback, and the callback drains.  When that
+//     drain's D1 comes after R2 in armed's order, P2 applies and it delivers
+//     R1's bit.  When it came before, R2 read its 0 (or a later drain's on
+//     the same CPU), and D1's release and R2's acquire put the unlock before
+//     the raiser's read of the flag, which then could not have seen LOCK.
+//     So -EBUSY loses no doorbell and never leaves armed set with no kick in
+//     flight.  This is why R2 and U3 are fully ordered rather than release
+//     only: their load must stay before the flag's.
+// P6  Take, ack, drain, reset and drop: each doorbell consumed exactly once.
+//     Every clear of a pending bit is an RMW that returns the old word, and
+//     the RMWs of one word are totally ordered, each reading the one before:
+//     the one whose old word has the bit consumed it, and counts it.
+//     Atomicity only; no barrier.
+//
+// Where no barrier is needed, and why:
+//  - M1: a drain that read the mask just before it delivers the doorbell,
+//    whatever M1's ordering; the flow handler then finds the irq disabled
+//    (under desc->lock) and leaves it pending for the replay (retrigger).
+//  - X1: exactly once by P6; the caller keeps raises of that doorbell away
+//    with its own synchronization, which orders the rest.
+//  - D2: it follows D1's barrier, like ipi-mux's atomic_read() after
+//    smp_mb__after_atomic(), and D3's store depends on its value.
+//  - U2: it follows U1's barrier, and U3's orders it before the kick; its
+//    acquire is for the other callers of cxipi_doorbells_pending() (P1).
+//  - The last-draining CPU: WRITE_ONCE() before delivery, READ_ONCE() from
+//    the retrigger; both happen around the irq's desc->lock, which orders
+//    them.
 //
 // The counters (raised, coalesced, delivered, taken, dropped) sit in the
 // bank's first cache line, which every raise and drain writes anyway; they
 // are relaxed atomic adds, so they order nothing and cost no lock.  Each
 // pending bit that goes from 1 to 0 is counted once, by whoever cleared it,
-// from the value its read-modify-write returned: once raises stop,
+// from the value its read-modify-write returned (P6): once raises stop,
 // raised == coalesced + delivered + taken + dropped + pending.
 #include <cxipi/core.h>
 
+#include "atomic.hpp"
 #include "bitmap.hpp"
 #include "handle.hpp"
 #include "memory.hpp"
@@ -64,29 +136,14 @@ constexpr unsigned round_up(unsigned n, unsigned to)
 	return (n + to - 1) / to * to;
 }
 
-Word fetch_or(Word *w, Word bits)
-{
-	return __atomic_fetch_or(w, bits, __ATOMIC_SEQ_CST);
-}
-
-Word fetch_and(Word *w, Word bits)
-{
-	return __atomic_fetch_and(w, bits, __ATOMIC_SEQ_CST);
-}
-
-Word exchange(Word *w, Word value)
-{
-	return __atomic_exchange_n(w, value, __ATOMIC_SEQ_CST);
-}
-
 void count(Word *bank, BankWord counter, Word n = 1)
 {
-	__atomic_fetch_add(&bank[counter], n, __ATOMIC_RELAXED);
+	add_relaxed(&bank[counter], n);
 }
 
 Word counted(const Word *bank, BankWord counter)
 {
-	return __atomic_load_n(&bank[counter], __ATOMIC_RELAXED);
+	return read_once(&bank[counter]);
 }
 
 } // namespace
@@ -125,11 +182,15 @@ public:
 		Word *bank = bank_of(cpu);
 		const Word bit = bit_of(hwirq);
 		count(bank, kRaised);
-		if (fetch_or(&pending(bank)[hwirq / kWordBits], bit) & bit) {
+		// R1: pairs with D3 and T1 (P1).
+		const Word old = fetch_or_release(
+			&pending(bank)[hwirq / kWordBits], bit);
+		if (old & bit) {
 			count(bank, kCoalesced);
 			return CXIPI_RAISE_COALESCED;
 		}
-		if (exchange(armed(bank), 1))
+		// R2: pairs with D1 (P2, P4) and with the CSD's unlock (P5).
+		if (xchg_fully_ordered(armed(bank), 1))
 			return CXIPI_RAISE_QUEUED;
 		return CXIPI_RAISE_KICK;
 	}
@@ -141,17 +202,21 @@ public:
 			return 0;
 		Word *bank = bank_of(cpu);
 		unsigned delivered = 0;
-		exchange(armed(bank), 0);
+		// D1: pairs with R2 (P2, P5) and U3 (P3); its barrier is one
+		// of the two that P4 needs.
+		xchg_fully_ordered(armed(bank), 0);
 		for (unsigned i = 0; i < words_for(nr_hwirqs_); i++) {
-			const Word keep =
-				__atomic_load_n(&masked()[i], __ATOMIC_SEQ_CST);
-			Word taken = fetch_and(&pending(bank)[i], keep) & ~keep;
+			// D2: ordered after D1 by D1's barrier (P3, P4).
+			const Word keep = read_once(&masked()[i]);
+			// D3: pairs with R1 (P1); exactly once (P6).
+			const Word old =
+				fetch_and_acquire(&pending(bank)[i], keep);
+			Word taken = old & ~keep;
 			while (taken) {
 				const unsigned hwirq =
 					i * kWordBits + lowest_bit(taken);
 				taken &= taken - 1;
-				__atomic_store_n(&last_cpu()[hwirq], cpu,
-						 __ATOMIC_RELAXED);
+				write_once(&last_cpu()[hwirq], cpu);
 				deliver(hwirq);
 				delivered++;
 			}
@@ -163,18 +228,24 @@ public:
 
 	void mask(unsigned hwirq)
 	{
+		// M1: no barrier needed (see the top of this file).
 		if (hwirq < nr_hwirqs_)
-			fetch_or(&masked()[hwirq / kWordBits], bit_of(hwirq));
+			or_relaxed(&masked()[hwirq / kWordBits], bit_of(hwirq));
 	}
 
 	template <typename Kick> void unmask(unsigned hwirq, Kick &&kick)
 	{
 		if (hwirq >= nr_hwirqs_)
 			return;
-		fetch_and(&masked()[hwirq / kWordBits], ~bit_of(hwirq));
+		// U1: its barrier is the other one that P4 needs.
+		fetch_and_fully_ordered(&masked()[hwirq / kWordBits],
+					~bit_of(hwirq));
 		for (unsigned cpu = 0; cpu < nr_cpus_; cpu++) {
 			Word *bank = bank_of(cpu);
-			if (is_pending(cpu, hwirq) && !exchange(armed(bank), 1))
+			// U2 (P4), then U3: pairs with D1 (P3) and with the
+			// CSD's unlock (P5).
+			if (is_pending(cpu, hwirq) &&
+			    !xchg_fully_ordered(armed(bank), 1))
 				kick(cpu);
 		}
 	}
@@ -183,8 +254,7 @@ public:
 	{
 		if (hwirq >= nr_hwirqs_)
 			return Errc::invalid;
-		const unsigned cpu =
-			__atomic_load_n(&last_cpu()[hwirq], __ATOMIC_RELAXED);
+		const unsigned cpu = read_once(&last_cpu()[hwirq]);
 		if (cpu == kNeverDelivered)
 			return Errc::invalid;
 		return cpu;
@@ -197,16 +267,17 @@ public:
 		Word *bank = bank_of(cpu);
 		Word *words = pending(bank);
 		for (unsigned i = 0; i < words_for(nr_hwirqs_); i++) {
-			Word w = __atomic_load_n(&words[i], __ATOMIC_SEQ_CST);
+			// A candidate only: T1's old word decides (P6).
+			Word w = read_once(&words[i]);
 			while (w) {
 				const Word bit = w & -w;
-				if (fetch_and(&words[i], ~bit) & bit) {
+				// T1: pairs with R1 (P1).
+				if (fetch_and_acquire(&words[i], ~bit) & bit) {
 					count(bank, kTaken);
 					hwirq = i * kWordBits + lowest_bit(bit);
 					return true;
 				}
-				w = __atomic_load_n(&words[i],
-						    __ATOMIC_SEQ_CST);
+				w = read_once(&words[i]);
 			}
 		}
 		return false;
@@ -218,7 +289,10 @@ public:
 			return Errc::invalid;
 		Word *bank = bank_of(cpu);
 		const Word bit = bit_of(hwirq);
-		if (!(fetch_and(&pending(bank)[hwirq / kWordBits], ~bit) & bit))
+		// T1: pairs with R1 (P1); exactly once (P6).
+		const Word old = fetch_and_acquire(
+			&pending(bank)[hwirq / kWordBits], ~bit);
+		if (!(old & bit))
 			return false;
 		count(bank, kTaken);
 		return true;
@@ -229,15 +303,38 @@ public:
 		if (hwirq >= nr_hwirqs_)
 			return;
 		mask(hwirq);
+		for (unsigned cpu = 0; cpu < nr_cpus_; cpu++)
+			drop(cpu, hwirq);
+		write_once(&last_cpu()[hwirq], kNeverDelivered);
+	}
+
+	void drop(unsigned cpu, unsigned hwirq)
+	{
+		if (cpu >= nr_cpus_ || hwirq >= nr_hwirqs_)
+			return;
+		Word *bank = bank_of(cpu);
 		const Word bit = bit_of(hwirq);
-		for (unsigned cpu = 0; cpu < nr_cpus_; cpu++) {
-			Word *bank = bank_of(cpu);
-			if (fetch_and(&pending(bank)[hwirq / kWordBits], ~bit) &
-			    bit)
-				count(bank, kDropped);
-		}
-		__atomic_store_n(&last_cpu()[hwirq], kNeverDelivered,
-				 __ATOMIC_RELAXED);
+		// X1: exactly once (P6); no barrier needed (see the top).
+		const Word old = fetch_and_relaxed(
+			&pending(bank)[hwirq / kWordBits], ~bit);
+		if (old & bit)
+			count(bank, kDropped);
+	}
+
+	// A1: the kicks the shim sends of its own accord (a CPU that comes
+	// online) take armed like a raise's R2 (P2); A0: a kick that will not
+	// drain gives it back (no CSD sent, or a CPU that is not Linux's).
+	// Both fully ordered, as R2 and D1 (P5, and P7 in the shim).
+	bool arm(unsigned cpu)
+	{
+		return cpu < nr_cpus_ &&
+		       !xchg_fully_ordered(armed(bank_of(cpu)), 1);
+	}
+
+	void disarm(unsigned cpu)
+	{
+		if (cpu < nr_cpus_)
+			xchg_fully_ordered(armed(bank_of(cpu)), 0);
 	}
 
 	bool is_pending(unsigned cpu, unsigned hwirq) const
@@ -245,7 +342,8 @@ public:
 		if (cpu >= nr_cpus_ || hwirq >= nr_hwirqs_)
 			return false;
 		const Word *word = &pending(bank_of(cpu))[hwirq / kWordBits];
-		return __atomic_load_n(word, __ATOMIC_SEQ_CST) & bit_of(hwirq);
+		// U2; for other callers, pairs with R1 (P1).
+		return load_acquire(word) & bit_of(hwirq);
 	}
 
 	Status stats(unsigned cpu, cxipi_doorbell_stats &stats) const
@@ -259,11 +357,8 @@ public:
 		stats.taken = counted(bank, kTaken);
 		stats.dropped = counted(bank, kDropped);
 		stats.pending = 0;
-		for (unsigned i = 0; i < words_for(nr_hwirqs_); i++) {
-			const Word w = __atomic_load_n(&pending(bank)[i],
-						       __ATOMIC_RELAXED);
-			stats.pending += popcount(w);
-		}
+		for (unsigned i = 0; i < words_for(nr_hwirqs_); i++)
+			stats.pending += popcount(read_once(&pending(bank)[i]));
 		return Status();
 	}
 
@@ -362,6 +457,16 @@ void cxipi_doorbells_unmask(struct cxipi_doorbells *bells, unsigned int hwirq,
 				   [&](unsigned cpu) { kick(ctx, cpu); });
 }
 
+bool cxipi_doorbells_arm(struct cxipi_doorbells *bells, unsigned int cpu)
+{
+	return from_handle(bells)->arm(cpu);
+}
+
+void cxipi_doorbells_disarm(struct cxipi_doorbells *bells, unsigned int cpu)
+{
+	from_handle(bells)->disarm(cpu);
+}
+
 int cxipi_doorbells_last_cpu(const struct cxipi_doorbells *bells,
 			     unsigned int hwirq)
 {
@@ -387,6 +492,12 @@ int cxipi_doorbells_ack(struct cxipi_doorbells *bells, unsigned int cpu,
 void cxipi_doorbells_reset(struct cxipi_doorbells *bells, unsigned int hwirq)
 {
 	from_handle(bells)->reset(hwirq);
+}
+
+void cxipi_doorbells_drop(struct cxipi_doorbells *bells, unsigned int cpu,
+			  unsigned int hwirq)
+{
+	from_handle(bells)->drop(cpu, hwirq);
 }
 
 int cxipi_doorbells_stats(const struct cxipi_doorbells *bells, unsigned int cpu,

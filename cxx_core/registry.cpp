@@ -9,6 +9,7 @@
 // business after a grace period.
 #include <cxipi/core.h>
 
+#include "atomic.hpp"
 #include "handle.hpp"
 #include "memory.hpp"
 #include "reservation.hpp"
@@ -27,16 +28,6 @@ constexpr unsigned kDirectorySize = kMaxVirq >> kLeafShift;
 struct Leaf {
 	Reservation *slot[kLeafSize];
 };
-
-template <typename T> T *load_acquire(T *const *where)
-{
-	return __atomic_load_n(where, __ATOMIC_ACQUIRE);
-}
-
-template <typename T> void store_release(T **where, T *value)
-{
-	__atomic_store_n(where, value, __ATOMIC_RELEASE);
-}
 
 } // namespace
 
@@ -99,6 +90,18 @@ public:
 		return remaining;
 	}
 
+	Reservation *any() const
+	{
+		for (const Leaf *leaf : directory_) {
+			if (!leaf)
+				continue;
+			for (Reservation *resv : leaf->slot)
+				if (resv)
+					return resv;
+		}
+		return nullptr;
+	}
+
 	Reservation *lookup(unsigned virq) const
 	{
 		if (virq >= kMaxVirq)
@@ -127,7 +130,7 @@ private:
 	void unmap(unsigned virq, const Reservation *resv)
 	{
 		if (virq < kMaxVirq && leaf_of(virq) && *slot(virq) == resv)
-			store_release<Reservation>(slot(virq), nullptr);
+			store_release(slot(virq), nullptr);
 	}
 
 	Leaf *leaf_of(unsigned virq) const
@@ -200,6 +203,11 @@ int cxipi_registry_remove_targets(struct cxipi_registry *reg,
 		r, cxipi::BitsView(dest, r->targets().size()));
 	return remaining.ok() ? static_cast<int>(remaining.value()) :
 				remaining.status().to_errno();
+}
+
+struct cxipi_resv *cxipi_registry_any(const struct cxipi_registry *reg)
+{
+	return to_handle<cxipi_resv>(from_handle(reg)->any());
 }
 
 struct cxipi_resv *cxipi_registry_lookup(const struct cxipi_registry *reg,

@@ -91,6 +91,11 @@ size_t cxipi_resv_footprint(unsigned int nbits)
 		cxipi::words_for(nbits), sizeof(cxipi::Word)));
 }
 
+enum cxipi_domain_kind cxipi_resv_kind(const struct cxipi_resv *resv)
+{
+	return static_cast<enum cxipi_domain_kind>(from_handle(resv)->kind());
+}
+
 unsigned int cxipi_resv_base(const struct cxipi_resv *resv)
 {
 	return from_handle(resv)->base();

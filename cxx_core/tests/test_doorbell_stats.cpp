@@ -144,6 +144,124 @@ TEST_F(DoorbellStats, ResetDropsWhatIsPendingOnEachCpuAndNothingElse)
 	EXPECT_EQ(fields(stats(2)), (Fields{ 2, 0, 0, 0, 1, 1 }));
 }
 
+TEST_F(DoorbellStats, DropClearsOneCpuOnlyAndCountsWhatWasPending)
+{
+	make(3, 70);
+	cxipi_doorbells_raise(bells_, 0, 66);
+	cxipi_doorbells_raise(bells_, 1, 66);
+	cxipi_doorbells_raise(bells_, 2, 66);
+	cxipi_doorbells_raise(bells_, 2, 65);
+	cxipi_doorbells_drop(bells_, 2, 66);
+	EXPECT_FALSE(cxipi_doorbells_pending(bells_, 2, 66));
+	EXPECT_TRUE(cxipi_doorbells_pending(bells_, 2, 65));
+	EXPECT_TRUE(cxipi_doorbells_pending(bells_, 0, 66));
+	EXPECT_TRUE(cxipi_doorbells_pending(bells_, 1, 66));
+	cxipi_doorbells_drop(bells_, 2, 66); // nothing left to drop
+	cxipi_doorbells_drop(bells_, 1, 3); // never raised
+	cxipi_doorbells_drop(bells_, 3, 66); // out of range: ignored
+	cxipi_doorbells_drop(bells_, 0, 70);
+	cxipi_doorbells_drop(bells_, UINT_MAX, 66);
+	cxipi_doorbells_drop(bells_, 0, UINT_MAX);
+	EXPECT_EQ(fields(stats(0)), (Fields{ 1, 0, 0, 0, 0, 1 }));
+	EXPECT_EQ(fields(stats(1)), (Fields{ 1, 0, 0, 0, 0, 1 }));
+	EXPECT_EQ(fields(stats(2)), (Fields{ 2, 0, 0, 0, 1, 1 }));
+	EXPECT_EQ(drain(0), 1u);
+	EXPECT_EQ(drain(2), 1u); // 65 only
+	EXPECT_EQ(fields(stats(2)), (Fields{ 2, 0, 1, 0, 1, 0 }));
+}
+
+TEST_F(DoorbellStats, DropLeavesTheMaskAndTheLastDrainingCpuAlone)
+{
+	make(2, 8);
+	cxipi_doorbells_raise(bells_, 1, 5);
+	EXPECT_EQ(drain(1), 1u);
+	ASSERT_EQ(cxipi_doorbells_last_cpu(bells_, 5), 1);
+	cxipi_doorbells_mask(bells_, 5);
+	cxipi_doorbells_raise(bells_, 0, 5);
+	cxipi_doorbells_raise(bells_, 1, 5);
+	cxipi_doorbells_drop(bells_, 0, 5);
+	EXPECT_EQ(cxipi_doorbells_last_cpu(bells_, 5), 1);
+	// Still masked: a new raise at CPU 0 latches, and drains leave it.
+	cxipi_doorbells_raise(bells_, 0, 5);
+	EXPECT_EQ(drain(0), 0u);
+	EXPECT_EQ(drain(1), 0u);
+	EXPECT_TRUE(cxipi_doorbells_pending(bells_, 0, 5));
+	EXPECT_TRUE(cxipi_doorbells_pending(bells_, 1, 5));
+	EXPECT_EQ(fields(stats(0)), (Fields{ 2, 0, 0, 0, 1, 1 }));
+	EXPECT_EQ(fields(stats(1)), (Fields{ 2, 0, 1, 0, 0, 1 }));
+}
+
+TEST_F(DoorbellStats, DropDoesNotDisarmAKickUnderWay)
+{
+	// The kick in flight still comes and drains: a raise after the
+	// drop queues behind it instead of kicking twice.
+	make(1, 8);
+	EXPECT_EQ(cxipi_doorbells_raise(bells_, 0, 3), CXIPI_RAISE_KICK);
+	cxipi_doorbells_drop(bells_, 0, 3);
+	EXPECT_EQ(cxipi_doorbells_raise(bells_, 0, 3), CXIPI_RAISE_QUEUED);
+	EXPECT_EQ(drain(0), 1u);
+	EXPECT_EQ(fields(stats(0)), (Fields{ 2, 0, 1, 0, 1, 0 }));
+	EXPECT_EQ(cxipi_doorbells_raise(bells_, 0, 3), CXIPI_RAISE_KICK);
+}
+
+TEST_F(DoorbellStats, ConcurrentDropsDrainsAndTakesConsumeEachDoorbellOnce)
+{
+	// CPU 0 is drained, CPU 1 taken; both are dropped from at once.
+	// Each doorbell is cleared once, by one of them, and counted there.
+	make(2, 70);
+	constexpr unsigned kRaises = 50000;
+	std::atomic<bool> stop{ false };
+	std::atomic<unsigned long> set{ 0 };
+	// (The consumers yield, so that doorbells stay pending a while.)
+	std::thread drainer([&] {
+		while (!stop.load()) {
+			drain(0);
+			std::this_thread::yield();
+		}
+	});
+	std::thread taker([&] {
+		unsigned h;
+		while (!stop.load()) {
+			cxipi_doorbells_take(bells_, 1, &h);
+			std::this_thread::yield();
+		}
+	});
+	std::atomic<unsigned long> drops{ 0 };
+	std::thread dropper([&] {
+		std::mt19937 rng(11);
+		while (!stop.load()) {
+			cxipi_doorbells_drop(bells_, rng() % 2, rng() % 4 + 62);
+			drops++;
+		}
+	});
+	// Raise until the dropper has had its go, too (threads start late).
+	std::mt19937 rng(12);
+	unsigned long raises = 0;
+	for (; raises < kRaises ||
+	       (drops.load() < 10000 && raises < 50 * kRaises);
+	     raises++)
+		if (cxipi_doorbells_raise(bells_, rng() % 2, rng() % 4 + 62) !=
+		    CXIPI_RAISE_COALESCED)
+			set++;
+	stop.store(true);
+	drainer.join();
+	taker.join();
+	dropper.join();
+	unsigned long consumed = 0, raised = 0, coalesced = 0, dropped = 0;
+	for (unsigned c = 0; c < 2; c++) {
+		const Stats s = stats(c);
+		expect_balanced(s);
+		raised += s.raised;
+		coalesced += s.coalesced;
+		dropped += s.dropped;
+		consumed += s.delivered + s.taken + s.dropped + s.pending;
+	}
+	EXPECT_EQ(raised, raises);
+	EXPECT_EQ(coalesced, raises - set.load());
+	EXPECT_EQ(consumed, set.load());
+	EXPECT_GT(dropped, 0u);
+}
+
 TEST_F(DoorbellStats, CountersDoNotDisturbThePendingBitsOfAWideBank)
 {
 	// 1000 hwirqs: the pending words of a bank span several lines.

@@ -15,7 +15,8 @@
 #include <thread>
 #include <vector>
 
-namespace {
+namespace
+{
 
 // Records what a drain delivers, in order.
 struct Sink {
@@ -26,13 +27,14 @@ struct Sink {
 	}
 };
 
-class Doorbells : public DoorbellsTest {
+class Doorbells : public DoorbellsTest
+{
 protected:
 	std::vector<unsigned> drain(unsigned cpu)
 	{
 		Sink sink;
-		const unsigned n =
-			cxipi_doorbells_drain(bells_, cpu, Sink::deliver, &sink);
+		const unsigned n = cxipi_doorbells_drain(bells_, cpu,
+							 Sink::deliver, &sink);
 		EXPECT_EQ(n, sink.got.size());
 		return sink.got;
 	}
@@ -81,7 +83,8 @@ TEST_F(Doorbells, NewBanksHaveNothingPending)
 	EXPECT_TRUE(drain(3).empty());
 }
 
-// ---- raise --------------------------------------------------------------------
+// ---- raise
+// --------------------------------------------------------------------
 
 TEST_F(Doorbells, RaiseKicksThenQueuesAnotherThenCoalescesTheSame)
 {
@@ -91,6 +94,43 @@ TEST_F(Doorbells, RaiseKicksThenQueuesAnotherThenCoalescesTheSame)
 	EXPECT_EQ(raise(0, 3), CXIPI_RAISE_COALESCED);
 	EXPECT_EQ(raise(0, 5), CXIPI_RAISE_COALESCED);
 	EXPECT_EQ(raise(0, 6), CXIPI_RAISE_QUEUED);
+}
+
+// ---- arm and disarm: the shim's own kicks
+// -------------------------------------
+
+TEST_F(Doorbells, ArmTakesTheKickOnceAndDisarmGivesItBack)
+{
+	make(2, 16);
+	EXPECT_TRUE(cxipi_doorbells_arm(bells_, 1));
+	EXPECT_FALSE(cxipi_doorbells_arm(bells_, 1));
+	// A raise while armed: a kick is already under way.
+	EXPECT_EQ(raise(1, 3), CXIPI_RAISE_QUEUED);
+	cxipi_doorbells_disarm(bells_, 1);
+	// Given back (the kick was not sent): the bit stays latched, and the
+	// next raise of another doorbell kicks.
+	EXPECT_TRUE(pending(1, 3));
+	EXPECT_EQ(raise(1, 4), CXIPI_RAISE_KICK);
+	EXPECT_FALSE(cxipi_doorbells_arm(bells_, 1));
+	// CPU 0's word is its own.
+	EXPECT_TRUE(cxipi_doorbells_arm(bells_, 0));
+}
+
+TEST_F(Doorbells, ArmAndDisarmIgnoreCpusOutOfRange)
+{
+	make(2, 16);
+	EXPECT_FALSE(cxipi_doorbells_arm(bells_, 2));
+	cxipi_doorbells_disarm(bells_, 2);
+	EXPECT_EQ(raise(0, 1), CXIPI_RAISE_KICK);
+	EXPECT_EQ(raise(1, 1), CXIPI_RAISE_KICK);
+}
+
+TEST_F(Doorbells, ADrainClearsWhatArmSet)
+{
+	make(1, 16);
+	EXPECT_TRUE(cxipi_doorbells_arm(bells_, 0));
+	EXPECT_TRUE(drain(0).empty());
+	EXPECT_TRUE(cxipi_doorbells_arm(bells_, 0));
 }
 
 TEST_F(Doorbells, PendingReflectsRaiseAndDrain)
@@ -133,15 +173,16 @@ TEST_F(Doorbells, DrainOfOutOfRangeCpuDeliversNothing)
 	EXPECT_EQ(pending_count(), 2u);
 }
 
-// ---- drain ----------------------------------------------------------------------
+// ---- drain
+// ----------------------------------------------------------------------
 
 TEST_F(Doorbells, DrainDeliversEachPendingHwirqOnceLowestFirst)
 {
 	make(1, 200);
-	for (unsigned h : {70u, 3u, 199u, 64u, 5u, 63u, 128u})
+	for (unsigned h : { 70u, 3u, 199u, 64u, 5u, 63u, 128u })
 		ASSERT_GE(raise(0, h), 0);
 	raise(0, 70); // coalesced: still one delivery
-	EXPECT_EQ(drain(0), (Order{3, 5, 63, 64, 70, 128, 199}));
+	EXPECT_EQ(drain(0), (Order{ 3, 5, 63, 64, 70, 128, 199 }));
 	EXPECT_TRUE(drain(0).empty());
 	EXPECT_EQ(pending_count(), 0u);
 }
@@ -164,7 +205,7 @@ TEST_F(Doorbells, DrainPassesTheContextThrough)
 	struct Ctx {
 		int magic;
 		unsigned seen;
-	} ctx = {0x5a5a, 99};
+	} ctx = { 0x5a5a, 99 };
 	const unsigned n = cxipi_doorbells_drain(
 		bells_, 0,
 		[](void *c, unsigned hwirq) {
@@ -181,10 +222,10 @@ TEST_F(Doorbells, DrainReArmsSoTheNextRaiseKicks)
 {
 	make(1, 16);
 	EXPECT_EQ(raise(0, 4), CXIPI_RAISE_KICK);
-	EXPECT_EQ(drain(0), Order{4});
+	EXPECT_EQ(drain(0), Order{ 4 });
 	EXPECT_EQ(raise(0, 4), CXIPI_RAISE_KICK); // same hwirq again
 	EXPECT_EQ(raise(0, 9), CXIPI_RAISE_QUEUED);
-	EXPECT_EQ(drain(0), (Order{4, 9}));
+	EXPECT_EQ(drain(0), (Order{ 4, 9 }));
 	EXPECT_EQ(raise(0, 9), CXIPI_RAISE_KICK); // and another one
 }
 
@@ -192,12 +233,13 @@ TEST_F(Doorbells, EmptyDrainAfterAKickReArmsToo)
 {
 	make(1, 16);
 	EXPECT_EQ(raise(0, 1), CXIPI_RAISE_KICK);
-	EXPECT_EQ(drain(0), Order{1});
+	EXPECT_EQ(drain(0), Order{ 1 });
 	EXPECT_TRUE(drain(0).empty());
 	EXPECT_EQ(raise(0, 1), CXIPI_RAISE_KICK);
 }
 
-// ---- banks ------------------------------------------------------------------------
+// ---- banks
+// ------------------------------------------------------------------------
 
 TEST_F(Doorbells, BanksOfDifferentCpusAreIndependent)
 {
@@ -206,22 +248,22 @@ TEST_F(Doorbells, BanksOfDifferentCpusAreIndependent)
 	EXPECT_EQ(raise(1, 3), CXIPI_RAISE_KICK); // not QUEUED, not COALESCED
 	EXPECT_EQ(raise(2, 99), CXIPI_RAISE_KICK);
 	EXPECT_EQ(raise(1, 4), CXIPI_RAISE_QUEUED);
-	EXPECT_EQ(drain(0), Order{3});
+	EXPECT_EQ(drain(0), Order{ 3 });
 	EXPECT_TRUE(pending(1, 3));
 	EXPECT_TRUE(pending(1, 4));
 	EXPECT_TRUE(pending(2, 99));
 	EXPECT_EQ(raise(1, 5), CXIPI_RAISE_QUEUED); // cpu 1 still armed
 	EXPECT_EQ(raise(0, 5), CXIPI_RAISE_KICK);
-	EXPECT_EQ(drain(2), Order{99});
-	EXPECT_EQ(drain(1), (Order{3, 4, 5}));
-	EXPECT_EQ(drain(0), Order{5});
+	EXPECT_EQ(drain(2), Order{ 99 });
+	EXPECT_EQ(drain(1), (Order{ 3, 4, 5 }));
+	EXPECT_EQ(drain(0), Order{ 5 });
 }
 
 TEST_F(Doorbells, HighestHwirqOfOneCpuDoesNotAliasTheNextCpu)
 {
 	// 447 hwirqs: armed word + 7 pending words = exactly one cache line
 	// per bank; 448 spills into a second line.
-	for (unsigned nr : {63u, 64u, 447u, 448u, 449u}) {
+	for (unsigned nr : { 63u, 64u, 447u, 448u, 449u }) {
 		SCOPED_TRACE(nr);
 		make(3, nr);
 		EXPECT_EQ(raise(1, nr - 1), CXIPI_RAISE_KICK);
@@ -231,18 +273,20 @@ TEST_F(Doorbells, HighestHwirqOfOneCpuDoesNotAliasTheNextCpu)
 			ASSERT_EQ(pending(1, h), h == nr - 1) << h;
 		}
 		EXPECT_EQ(raise(2, 0), CXIPI_RAISE_KICK);
-		EXPECT_EQ(drain(0), Order{nr - 1});
-		EXPECT_EQ(drain(1), Order{nr - 1});
-		EXPECT_EQ(drain(2), Order{0});
+		EXPECT_EQ(drain(0), Order{ nr - 1 });
+		EXPECT_EQ(drain(1), Order{ nr - 1 });
+		EXPECT_EQ(drain(2), Order{ 0 });
 		cxipi_doorbells_destroy(env(), bells_);
 		bells_ = nullptr;
 	}
 }
 
-// ---- concurrency --------------------------------------------------------------------
-// No timing: threads run to completion and the counts are compared after.
+// ---- concurrency
+// -------------------------------------------------------------------- No
+// timing: threads run to completion and the counts are compared after.
 
-namespace {
+namespace
+{
 
 constexpr unsigned kCpus = 3;
 constexpr unsigned kHwirqs = 100; // two pending words per bank
@@ -252,9 +296,9 @@ struct Tally {
 	// Indexed [cpu * kHwirqs + hwirq].
 	std::vector<unsigned long> raised, kick, queued, coalesced, errors;
 	Tally()
-		: raised(kCpus * kHwirqs), kick(kCpus * kHwirqs),
-		  queued(kCpus * kHwirqs), coalesced(kCpus * kHwirqs),
-		  errors(kCpus * kHwirqs)
+	    : raised(kCpus * kHwirqs), kick(kCpus * kHwirqs),
+	      queued(kCpus * kHwirqs), coalesced(kCpus * kHwirqs),
+	      errors(kCpus * kHwirqs)
 	{
 	}
 	void add(const Tally &o)
@@ -314,7 +358,8 @@ void raiser(cxipi_doorbells *bells, unsigned seed, unsigned raises,
 		case CXIPI_RAISE_KICK:
 			tally.kick[at]++;
 			if (kicks)
-				kicks[cpu].fetch_add(1, std::memory_order_release);
+				kicks[cpu].fetch_add(1,
+						     std::memory_order_release);
 			break;
 		case CXIPI_RAISE_QUEUED:
 			tally.queued[at]++;
@@ -365,7 +410,7 @@ TEST_F(Doorbells, ConcurrentRaisesAndDrainsDeliverEveryRaiseExactlyOnce)
 	constexpr unsigned kRaises = 200000 / kRaisers;
 	Tally tallies[kRaisers];
 	Delivered delivered[kCpus];
-	std::atomic<bool> stop{false};
+	std::atomic<bool> stop{ false };
 
 	std::vector<std::thread> drainers;
 	for (unsigned c = 0; c < kCpus; c++)
@@ -407,7 +452,7 @@ TEST_F(Doorbells, ConcurrentKickDrivenDrainsLoseNoKick)
 	Delivered delivered[kCpus];
 	std::atomic<unsigned long> kicks[kCpus] = {};
 	std::atomic<unsigned long> served[kCpus] = {};
-	std::atomic<bool> done{false};
+	std::atomic<bool> done{ false };
 	for (auto &d : delivered)
 		d.spin = 300;
 
@@ -418,12 +463,13 @@ TEST_F(Doorbells, ConcurrentKickDrivenDrainsLoseNoKick)
 			for (;;) {
 				const bool finished =
 					done.load(std::memory_order_acquire);
-				const unsigned long k =
-					kicks[c].load(std::memory_order_acquire);
+				const unsigned long k = kicks[c].load(
+					std::memory_order_acquire);
 				if (k != seen) {
 					seen = k;
 					delivered[c].drain(bells_, c);
-					served[c].store(k, std::memory_order_release);
+					served[c].store(
+						k, std::memory_order_release);
 					continue;
 				}
 				if (finished)
@@ -465,7 +511,8 @@ TEST_F(Doorbells, ConcurrentKickDrivenDrainsLoseNoKick)
 	EXPECT_EQ(quiet_rounds_with_pending, 0u)
 		<< "a raise was left pending without a kick";
 	for (unsigned c = 0; c < kCpus; c++)
-		delivered[c].drain(bells_, c); // only matters if the above failed
+		delivered[c].drain(bells_, c); // only matters if the above
+					       // failed
 	Tally total;
 	for (auto &t : tallies)
 		total.add(t);

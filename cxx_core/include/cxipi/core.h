@@ -104,6 +104,7 @@ void cxipi_resv_free(const struct cxipi_env *env, struct cxipi_resv *resv);
 /* Bytes cxipi_resv_create() allocates for a mask of @nbits bits. */
 size_t cxipi_resv_footprint(unsigned int nbits);
 
+enum cxipi_domain_kind cxipi_resv_kind(const struct cxipi_resv *resv);
 unsigned int cxipi_resv_base(const struct cxipi_resv *resv);
 unsigned int cxipi_resv_nr_virqs(const struct cxipi_resv *resv);
 /*
@@ -191,6 +192,11 @@ void cxipi_registry_remove(struct cxipi_registry *reg,
 int cxipi_registry_remove_targets(struct cxipi_registry *reg,
 				  struct cxipi_resv *resv,
 				  const unsigned long *dest);
+/*
+ * Some reservation that has a virq published, or NULL when none has: for
+ * tearing down what users left behind.  Serialized like the writers.
+ */
+struct cxipi_resv *cxipi_registry_any(const struct cxipi_registry *reg);
 /* The reservation owning @virq, or NULL.  Safe against concurrent writers. */
 struct cxipi_resv *cxipi_registry_lookup(const struct cxipi_registry *reg,
 					 unsigned int virq);
@@ -237,8 +243,16 @@ void cxipi_doorbells_destroy(const struct cxipi_env *env,
 			     struct cxipi_doorbells *bells);
 
 /*
- * Set doorbell @hwirq of @cpu.  Lock-free, callable from any context; the
- * set is a full barrier.  Out-of-range arguments return -CXIPI_EINVAL.
+ * Set doorbell @hwirq of @cpu.  Lock-free, callable from any context.
+ * Out-of-range arguments return -CXIPI_EINVAL.
+ *
+ * Ordering (the kernel's memory model; doorbells.cpp names each pairing):
+ * the set is a release, so whatever consumes the doorbell (the handler a
+ * drain runs, a take or an ack) sees the caller's earlier stores, coalesced
+ * or not.  When the raise returns CXIPI_RAISE_KICK or CXIPI_RAISE_QUEUED, a
+ * full barrier follows the set: the caller's later accesses, the kick's
+ * among them, come after it, and a kick that finds its cross-CPU call still
+ * queued (-EBUSY) loses nothing.
  */
 int cxipi_doorbells_raise(struct cxipi_doorbells *bells, unsigned int cpu,
 			  unsigned int hwirq);
@@ -248,6 +262,12 @@ int cxipi_doorbells_raise(struct cxipi_doorbells *bells, unsigned int cpu,
  * each, lowest hwirq first; the kick is re-armed first, so a raise that
  * races with the drain either is delivered now or asks for a new kick.
  * Returns how many were delivered.
+ *
+ * Ordering: a full barrier follows the re-arming, so the drain's reads of
+ * the masks and doorbells come after the caller's earlier accesses (the
+ * unlock of the cross-CPU call that runs it among them); each doorbell is
+ * taken with acquire, so @deliver sees what its raisers stored before
+ * raising it.
  * OWNERSHIP: @ctx is passed through untouched.
  */
 unsigned int
@@ -255,19 +275,38 @@ cxipi_doorbells_drain(struct cxipi_doorbells *bells, unsigned int cpu,
 		      void (*deliver)(void *ctx, unsigned int hwirq),
 		      void *ctx);
 
-/* Whether doorbell @hwirq of @cpu is pending (for tests and sysfs). */
+/*
+ * Whether doorbell @hwirq of @cpu is pending (for tests and sysfs).  An
+ * acquire: when it is, the raisers' earlier stores are seen.
+ */
 bool cxipi_doorbells_pending(const struct cxipi_doorbells *bells,
 			     unsigned int cpu, unsigned int hwirq);
 
 /*
  * Mask @hwirq on every CPU: raises still latch, drains leave it pending.
- * Lock-free.  Out-of-range @hwirq is ignored.
+ * Lock-free.  Out-of-range @hwirq is ignored.  Unordered: a drain that
+ * read the mask just before may still deliver @hwirq once (the flow
+ * handler then finds the irq disabled and leaves it pending).
  */
 void cxipi_doorbells_mask(struct cxipi_doorbells *bells, unsigned int hwirq);
 
 /*
+ * The armed word of @cpu's bank, which is set exactly while a kick is in
+ * flight to @cpu, for the kicks the shim sends outside a raise or an
+ * unmask.  arm: set it; true when it was clear, and the caller must then
+ * kick @cpu.  disarm: clear it, for a kick that was not sent or will not
+ * drain (the CPU went offline, or is not Linux's).  Both are fully ordered.
+ * Out-of-range @cpu: arm is false, disarm does nothing.
+ */
+bool cxipi_doorbells_arm(struct cxipi_doorbells *bells, unsigned int cpu);
+void cxipi_doorbells_disarm(struct cxipi_doorbells *bells, unsigned int cpu);
+
+/*
  * Unmask @hwirq and call @kick(ctx, cpu) for each CPU where it is latched
  * and no kick is under way, so that what was latched is delivered once.
+ * A full barrier follows the unmasking: against a concurrent raise and
+ * drain, either this finds the doorbell latched or the drain finds it
+ * unmasked.
  */
 void cxipi_doorbells_unmask(struct cxipi_doorbells *bells, unsigned int hwirq,
 			    void (*kick)(void *ctx, unsigned int cpu),
@@ -284,7 +323,8 @@ int cxipi_doorbells_last_cpu(const struct cxipi_doorbells *bells,
  * For a coprocessor endpoint: take (acknowledge) the lowest pending
  * doorbell of @cpu into @hwirq.  Returns 1 when one was taken, 0 when none
  * is pending, -CXIPI_EINVAL for a bad @cpu.  Masks do not apply: they are
- * the Linux side's.  Lock-free.
+ * the Linux side's.  Lock-free; an acquire, like a drain's, and each
+ * doorbell is consumed once, by a take, an ack or a drain.
  */
 int cxipi_doorbells_take(struct cxipi_doorbells *bells, unsigned int cpu,
 			 unsigned int *hwirq);
@@ -292,7 +332,7 @@ int cxipi_doorbells_take(struct cxipi_doorbells *bells, unsigned int cpu,
 /*
  * For a coprocessor endpoint: acknowledge doorbell @hwirq of @cpu.  Returns
  * 1 when it was pending (and is now clear), 0 when it was not, and
- * -CXIPI_EINVAL for bad arguments.  Lock-free.
+ * -CXIPI_EINVAL for bad arguments.  Lock-free; an acquire, as take.
  */
 int cxipi_doorbells_ack(struct cxipi_doorbells *bells, unsigned int cpu,
 			unsigned int hwirq);
@@ -300,9 +340,22 @@ int cxipi_doorbells_ack(struct cxipi_doorbells *bells, unsigned int cpu,
 /*
  * Give @hwirq a clean start (or end): masked, nothing pending on any CPU,
  * never delivered.  For when its virq is allocated or freed; the caller
- * makes sure nobody raises it meanwhile.
+ * makes sure nobody raises it meanwhile.  Each doorbell cleared counts as
+ * dropped.  Unordered: the caller's own synchronization orders it.
  */
 void cxipi_doorbells_reset(struct cxipi_doorbells *bells, unsigned int hwirq);
+
+/*
+ * Clear doorbell @hwirq at @cpu only, counting it as dropped when it was
+ * pending; its mask, its other CPUs and its last-draining CPU are left
+ * alone.  For a SINGLE domain losing some of its targets: the removed
+ * CPUs' latched doorbells go, the others' stay.  Out-of-range arguments
+ * are ignored.  Lock-free; the caller makes sure nobody raises @hwirq at
+ * @cpu meanwhile.  A concurrent drain, take or ack is harmless: the
+ * doorbell is then consumed once, by one of them.  Unordered, as reset.
+ */
+void cxipi_doorbells_drop(struct cxipi_doorbells *bells, unsigned int cpu,
+			  unsigned int hwirq);
 
 /**
  * struct cxipi_doorbell_stats - the books of one CPU's doorbell bank
