@@ -35,5 +35,6 @@ bool cxipi_coproc_pending(struct irq_domain *domain, unsigned int cpu,
 			  irq_hw_number_t hwirq);
 int cxipi_coproc_raise(struct irq_domain *domain, unsigned int cpu,
 		       irq_hw_number_t hwirq);
+unsigned long cxipi_bank_raised(struct irq_domain *domain, unsigned int cpu);
 
 #endif /* CXIPI_H */

@@ -11,6 +11,7 @@
 #include "cxipi_cpus.h"
 
 #define PERCPU "cxipi-percpu"
+#define SINGLE "cxipi-single"
 FIXTURE(coproc)
 {
 	char canary[128];
@@ -67,9 +68,15 @@ FIXTURE_TEARDOWN(coproc)
 	CXIPI_FIXTURE_TEARDOWN(self->canary);
 }
 
+static void domain_endpoint(char *buf, size_t size, const char *domain, int cpu,
+			    const char *file)
+{
+	snprintf(buf, size, CXIPI_DOMAINS "%s/cpu%d/%s", domain, cpu, file);
+}
+
 static void endpoint(char *buf, size_t size, int cpu, const char *file)
 {
-	snprintf(buf, size, CXIPI_DOMAINS PERCPU "/cpu%d/%s", cpu, file);
+	domain_endpoint(buf, size, PERCPU, cpu, file);
 }
 
 TEST_F(coproc, round_trip)
@@ -135,6 +142,65 @@ TEST_F(coproc, latched_doorbell_delivered_when_cpu_comes_online)
 		cxipi_wait_for(cxipi_received(PERCPU, "late", self->cpu) == 1));
 	EXPECT_EQ(0, cxipi_read_long(PERCPU, "late", "misplaced"));
 	EXPECT_EQ(0, cxipi_write(PERCPU, "late", "destroy", list));
+}
+
+/*
+ * A SINGLE reservation that drops its coprocessor keeps its virq for CPU
+ * 0: the doorbell latched at the coprocessor goes with it, so that neither
+ * the coprocessor's endpoint nor, once the CPU is back, a drain on it finds
+ * an IPI of a reservation that no longer targets it.
+ */
+TEST_F(coproc, single_partial_destroy_drops_latched_doorbell)
+{
+	CXIPI_UNLESS_SKIPPED();
+	char list[16], path[128], pending[64];
+
+	snprintf(list, sizeof(list), "0,%d", self->cpu);
+	ASSERT_EQ(0, cxipi_reserve(SINGLE, "gone", list));
+	snprintf(list, sizeof(list), "%d", self->cpu);
+	ASSERT_EQ(0, cxipi_write(SINGLE, "gone", "send", list));
+	domain_endpoint(path, sizeof(path), SINGLE, self->cpu, "pending");
+	ASSERT_EQ(0, cxipi_read_path(path, pending, sizeof(pending)));
+	EXPECT_STRNE("", pending);
+
+	ASSERT_EQ(0, cxipi_write(SINGLE, "gone", "destroy", list));
+	ASSERT_EQ(0, cxipi_read_path(path, pending, sizeof(pending)));
+	EXPECT_STREQ("", pending);
+	if (variant->hotplug) {
+		ASSERT_EQ(0, cxipi_set_online(self->cpu, 1));
+		self->took_offline = 0;
+		usleep(200000);
+		EXPECT_EQ(0, cxipi_received(SINGLE, "gone", self->cpu));
+		EXPECT_EQ(0, cxipi_read_long(SINGLE, "gone", "misplaced"));
+	}
+	EXPECT_EQ(0, cxipi_write(SINGLE, "gone", "destroy", "0"));
+}
+
+/*
+ * Once a coprocessor has come online, its doorbells are Linux's: the
+ * endpoint can neither take nor ack one, and a raise is delivered there.
+ */
+TEST_F(coproc, endpoint_refused_once_cpu_is_back)
+{
+	CXIPI_UNLESS_SKIPPED();
+	char list[16], path[128], value[16];
+	unsigned long hwirq;
+
+	if (!variant->hotplug)
+		SKIP(return, "needs a CPU that can come online");
+	snprintf(list, sizeof(list), "%d", self->cpu);
+	ASSERT_EQ(0, cxipi_reserve(PERCPU, "back", list));
+	ASSERT_EQ(1, cxipi_read_list(PERCPU, "back", "hwirqs", &hwirq, 1));
+	ASSERT_EQ(0, cxipi_set_online(self->cpu, 1));
+	self->took_offline = 0;
+	snprintf(value, sizeof(value), "%lu", hwirq);
+	endpoint(path, sizeof(path), self->cpu, "ack");
+	EXPECT_EQ(EBUSY, cxipi_write_path(path, value));
+	ASSERT_EQ(0, cxipi_write(PERCPU, "back", "send", list));
+	EXPECT_TRUE(
+		cxipi_wait_for(cxipi_received(PERCPU, "back", self->cpu) == 1));
+	EXPECT_EQ(EBUSY, cxipi_write_path(path, value));
+	EXPECT_EQ(0, cxipi_write(PERCPU, "back", "destroy", list));
 }
 
 TEST_HARNESS_MAIN

@@ -207,21 +207,17 @@ static inline int cxipi_proc_irq_artefact_start(const char *record)
 }
 
 /*
- * Lines of the kernel log after @canary that show a kernel problem; 0 when
- * clean, -1 when the canary was not found (so the scan proves nothing).
- * With @artefacts, the /proc/irq warnings above whose trace runs through
- * unregister_irq_proc() are counted there instead.
+ * Call @fn(record, ctx) for each record of the kernel log after the one
+ * holding @canary.  Returns 0, or -1 when the canary was not found (so
+ * whatever @fn concluded proves nothing).
  */
-static inline int cxipi_dmesg_scan(const char *canary, int *artefacts)
+static inline int cxipi_dmesg_after(const char *canary,
+				    void (*fn)(const char *record, void *ctx),
+				    void *ctx)
 {
-	static const char *const bad[] = {
-		"WARNING:",	      "BUG:",		"Oops", "Call Trace",
-		"general protection", "stack-protector"
-	};
 	char record[2048];
-	int fd, seen = 0, problems = 0, in_artefact = 0, via_irq_proc = 0;
+	int fd, seen = 0;
 	ssize_t n;
-	size_t i;
 
 	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
@@ -233,40 +229,96 @@ static inline int cxipi_dmesg_scan(const char *canary, int *artefacts)
 			break;
 		}
 		record[n] = '\0';
-		if (!seen) {
+		if (seen)
+			fn(record, ctx);
+		else
 			seen = strstr(record, canary) != NULL;
-			continue;
-		}
-		if (artefacts && !in_artefact &&
-		    cxipi_proc_irq_artefact_start(record)) {
-			in_artefact = 1;
-			via_irq_proc = 0;
-			continue;
-		}
-		if (in_artefact) {
-			via_irq_proc |= !!strstr(record, "unregister_irq_proc");
-			if (!strstr(record, "---[ end trace"))
-				continue;
-			in_artefact = 0;
-			if (via_irq_proc) {
-				(*artefacts)++;
-				continue;
-			}
-			fprintf(stderr,
-				"# dmesg: remove_proc_entry warning not from unregister_irq_proc\n");
-			problems++;
-			continue;
-		}
-		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			if (strstr(record, bad[i])) {
-				fprintf(stderr, "# dmesg: %s", record);
-				problems++;
-				break;
-			}
-		}
 	}
 	close(fd);
-	return seen ? problems + in_artefact : -1;
+	return seen ? 0 : -1;
+}
+
+struct cxipi_dmesg_problems {
+	int problems, in_artefact, via_irq_proc;
+	int *artefacts;
+};
+
+static inline void cxipi_dmesg_problem(const char *record, void *ctx)
+{
+	static const char *const bad[] = {
+		"WARNING:",	      "BUG:",		"Oops", "Call Trace",
+		"general protection", "stack-protector"
+	};
+	struct cxipi_dmesg_problems *p = ctx;
+	size_t i;
+
+	if (p->artefacts && !p->in_artefact &&
+	    cxipi_proc_irq_artefact_start(record)) {
+		p->in_artefact = 1;
+		p->via_irq_proc = 0;
+		return;
+	}
+	if (p->in_artefact) {
+		p->via_irq_proc |= !!strstr(record, "unregister_irq_proc");
+		if (!strstr(record, "---[ end trace"))
+			return;
+		p->in_artefact = 0;
+		if (p->via_irq_proc) {
+			(*p->artefacts)++;
+			return;
+		}
+		fprintf(stderr,
+			"# dmesg: remove_proc_entry warning not from unregister_irq_proc\n");
+		p->problems++;
+		return;
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (strstr(record, bad[i])) {
+			fprintf(stderr, "# dmesg: %s", record);
+			p->problems++;
+			return;
+		}
+	}
+}
+
+/*
+ * Lines of the kernel log after @canary that show a kernel problem; 0 when
+ * clean, -1 when the canary was not found (so the scan proves nothing).
+ * With @artefacts, the /proc/irq warnings above whose trace runs through
+ * unregister_irq_proc() are counted there instead.
+ */
+static inline int cxipi_dmesg_scan(const char *canary, int *artefacts)
+{
+	struct cxipi_dmesg_problems p = { .artefacts = artefacts };
+
+	if (cxipi_dmesg_after(canary, cxipi_dmesg_problem, &p))
+		return -1;
+	return p.problems + p.in_artefact;
+}
+
+struct cxipi_dmesg_needle {
+	const char *needle;
+	int found;
+};
+
+static inline void cxipi_dmesg_match(const char *record, void *ctx)
+{
+	struct cxipi_dmesg_needle *n = ctx;
+
+	if (strstr(record, n->needle)) {
+		fprintf(stderr, "# dmesg: %s", record);
+		n->found++;
+	}
+}
+
+/* Records after @canary that contain @needle, or -1 without the canary. */
+static inline int cxipi_dmesg_count(const char *canary, const char *needle)
+{
+	struct cxipi_dmesg_needle n = { .needle = needle };
+
+	if (cxipi_dmesg_after(canary, cxipi_dmesg_match, &n))
+		return -1;
+	return n.found;
 }
 
 static inline int cxipi_dmesg_problems(const char *canary)

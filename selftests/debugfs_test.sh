@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The debugfs view of each provider domain reads without error and shows a
 # reservation made through sysfs, with its virq, hwirqs and targets, and a
-# doorbell latched at a coprocessor.  busybox sh; TAP; exit 0, 1 or 4.
+# doorbell latched at a coprocessor; and reads while reservations come and
+# go, which the debug kernel's KASAN watches for a freed descriptor.
+# busybox sh; TAP; exit 0, 1 or 4.
 . "$(dirname "$0")/cxipi_lib.sh"
 dbg=/sys/kernel/debug/cxipi
 d=/sys/kernel/cxipi/domains/cxipi-percpu
@@ -12,7 +14,7 @@ if [ ! -d $dbg ] || [ ! -d $d ]; then
 	echo "1..0 # SKIP no debugfs or cxipi not loaded"
 	exit 4
 fi
-echo "1..3"
+echo "1..4"
 
 echo "dbg 1-2" >$d/reserve || { echo "Bail out! cannot reserve"; exit 1; }
 virq=$(cat $d/reservations/dbg/virq)
@@ -51,4 +53,23 @@ else
 	result $? "a doorbell latched at coprocessor $coproc shows as pending there"
 	echo "$coproc" >$d/reservations/lat/destroy
 fi
+
+# Reads racing reserves and destroys: the view is taken under the lock that
+# frees the virqs, so it never reads irq data that is going.
+(
+	i=0
+	while [ $i -lt 100 ]; do
+		echo "churn 1-3" >$d/reserve && echo 1-3 >$d/reservations/churn/destroy
+		i=$((i + 1))
+	done
+) &
+churner=$!
+reads=0 failed=0
+while kill -0 $churner 2>/dev/null; do
+	cat $dbg/cxipi-percpu >/dev/null || failed=$((failed + 1))
+	reads=$((reads + 1))
+done
+wait $churner
+[ $failed -eq 0 ] && [ $reads -gt 0 ] && [ ! -e $d/reservations/churn ]
+result $? "$reads reads of $dbg/cxipi-percpu racing 100 reserve/destroy rounds, $failed failed"
 exit $fail

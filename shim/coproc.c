@@ -24,23 +24,33 @@ static struct cxipi_domain *cxipi_coproc_domain(struct irq_domain *domain,
  * @cpu: the coprocessor: possible, not online
  * @hwirq: where the doorbell taken is stored
  *
- * Context: any context; lock-free.
+ * The take is exclusive with the CPU's hand-over to Linux: once it has come
+ * online (cxipi's hotplug state ran on it), no take or ack succeeds, and
+ * every doorbell is either taken here or delivered by Linux, never both.
+ *
+ * Context: any context; spins briefly against CPU hotplug only.
  * Return: 1 when a doorbell was taken, 0 when none is pending, -EINVAL for
  * a domain that is not cxipi's or a CPU that is not possible, -EBUSY for a
- * CPU that is online (its doorbells are Linux's to deliver).
+ * CPU that is Linux's (its doorbells are Linux's to deliver).
  */
 int cxipi_coproc_take(struct irq_domain *domain, unsigned int cpu,
 		      irq_hw_number_t *hwirq)
 {
 	struct cxipi_domain *dom = cxipi_coproc_domain(domain, cpu);
+	struct cxipi_cpu_owner *owner;
+	unsigned long flags;
 	unsigned int taken;
 	int ret;
 
 	if (!dom)
 		return -EINVAL;
-	if (cpu_online(cpu))
-		return -EBUSY;
-	ret = cxipi_doorbells_take(dom->bells, cpu, &taken);
+	owner = cxipi_cpu_owner(cpu);
+	raw_spin_lock_irqsave(&owner->lock, flags);
+	ret = owner->linux_owns ? -EBUSY :
+				  cxipi_doorbells_take(dom->bells, cpu, &taken);
+	raw_spin_unlock_irqrestore(&owner->lock, flags);
+	if (ret == -EBUSY)
+		return ret;
 	if (ret == 1)
 		*hwirq = taken;
 	return ret < 0 ? -EINVAL : ret;
@@ -53,21 +63,30 @@ EXPORT_SYMBOL_GPL(cxipi_coproc_take);
  * @cpu: the coprocessor: possible, not online
  * @hwirq: the doorbell
  *
- * Context: any context; lock-free.
+ * Exclusive with the CPU's hand-over to Linux, as cxipi_coproc_take().
+ *
+ * Context: any context; spins briefly against CPU hotplug only.
  * Return: 0 when it was pending and is now clear, -ENOENT when it was not
- * pending, -EINVAL for a bad domain, CPU or hwirq, -EBUSY for an online CPU.
+ * pending, -EINVAL for a bad domain, CPU or hwirq, -EBUSY for a CPU that is
+ * Linux's.
  */
 int cxipi_coproc_ack(struct irq_domain *domain, unsigned int cpu,
 		     irq_hw_number_t hwirq)
 {
 	struct cxipi_domain *dom = cxipi_coproc_domain(domain, cpu);
+	struct cxipi_cpu_owner *owner;
+	unsigned long flags;
 	int ret;
 
 	if (!dom || hwirq >= dom->nr_hwirqs)
 		return -EINVAL;
-	if (cpu_online(cpu))
-		return -EBUSY;
-	ret = cxipi_doorbells_ack(dom->bells, cpu, hwirq);
+	owner = cxipi_cpu_owner(cpu);
+	raw_spin_lock_irqsave(&owner->lock, flags);
+	ret = owner->linux_owns ? -EBUSY :
+				  cxipi_doorbells_ack(dom->bells, cpu, hwirq);
+	raw_spin_unlock_irqrestore(&owner->lock, flags);
+	if (ret == -EBUSY)
+		return ret;
 	return ret == 1 ? 0 : ret == 0 ? -ENOENT : -EINVAL;
 }
 EXPORT_SYMBOL_GPL(cxipi_coproc_ack);
@@ -112,3 +131,25 @@ int cxipi_coproc_raise(struct irq_domain *domain, unsigned int cpu,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(cxipi_coproc_raise);
+
+/**
+ * cxipi_bank_raised() - how many raises a CPU's doorbell bank has counted
+ * @domain: one of cxipi's provider domains
+ * @cpu: any possible CPU
+ *
+ * The first of the bank's books (the rest are in sysfs, cpu<N>/stats): a
+ * driver or a test can check that every send that returned 0 raised.
+ *
+ * Context: any context; lock-free.
+ * Return: the count, or 0 for bad arguments.
+ */
+unsigned long cxipi_bank_raised(struct irq_domain *domain, unsigned int cpu)
+{
+	struct cxipi_domain *dom = cxipi_coproc_domain(domain, cpu);
+	struct cxipi_doorbell_stats stats;
+
+	if (!dom || cxipi_doorbells_stats(dom->bells, cpu, &stats))
+		return 0;
+	return stats.raised;
+}
+EXPORT_SYMBOL_GPL(cxipi_bank_raised);

@@ -12,6 +12,7 @@
 #include <linux/instruction_pointer.h>
 #include <linux/irqdomain.h>
 #include <linux/irq_work.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
 
@@ -81,6 +82,24 @@ struct cxipi_domain {
 	struct cxipi_kick __percpu *kicks;
 };
 
+/**
+ * struct cxipi_cpu_owner - who consumes a CPU's doorbells
+ * @lock: makes the hand-over exclusive with a coprocessor's take or ack
+ * @linux_owns: true while Linux drains the CPU's banks; false while the CPU
+ *		is a coprocessor, whose endpoint takes and acks them
+ *
+ * The hand-over is cxipi's hotplug state (CPUHP_AP_ONLINE_DYN), not
+ * cpu_online(): a CPU becomes Linux's when that state's startup runs on it
+ * and a coprocessor again when its teardown runs, so that a take and a
+ * drain never both think the bank is theirs, and no drain runs from the
+ * dying CPU's stop-machine context (smpcfd_dying_cpu() flushes queued
+ * cross-CPU calls and irq_work there; the online path drains instead).
+ */
+struct cxipi_cpu_owner {
+	raw_spinlock_t lock;
+	bool linux_owns;
+};
+
 /* domain.c */
 struct cxipi_domain *cxipi_domain_create(const char *name,
 					 enum cxipi_domain_kind kind,
@@ -97,10 +116,15 @@ void cxipi_delivery_exit(struct cxipi_domain *dom);
 void cxipi_ring(struct cxipi_domain *dom, unsigned int cpu,
 		irq_hw_number_t hwirq);
 void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu);
+int cxipi_ring_mask(struct cxipi_domain *dom, const struct cxipi_resv *resv,
+		    const struct cpumask *dest);
+bool cxipi_cpu_is_linux(unsigned int cpu);
+struct cxipi_cpu_owner *cxipi_cpu_owner(unsigned int cpu);
 int cxipi_hotplug_init(void);
 void cxipi_hotplug_exit(void);
 
 /* ipi.c */
+extern struct mutex cxipi_ipi_lock;
 int cxipi_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest);
 int cxipi_ipi_init(void);
 void cxipi_ipi_exit(void);

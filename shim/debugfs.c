@@ -23,12 +23,10 @@ static void cxipi_show_hwirq(struct seq_file *m, struct cxipi_domain *dom,
 
 	seq_printf(m, "%5u %6u %-6s", hwirq, virq,
 		   data && irqd_irq_masked(data) ? "masked" : "-");
-	rcu_read_lock();
 	resv = cxipi_resv_lookup(virq);
 	if (resv)
 		seq_printf(m, " base=%u targets=%*pbl", cxipi_resv_base(resv),
 			   nr_cpu_ids, cxipi_resv_targets(resv));
-	rcu_read_unlock();
 	seq_puts(m, " pending:");
 	for_each_possible_cpu(cpu)
 		if (cxipi_doorbells_pending(dom->bells, cpu, hwirq))
@@ -36,11 +34,16 @@ static void cxipi_show_hwirq(struct seq_file *m, struct cxipi_domain *dom,
 	seq_putc(m, '\n');
 }
 
+/*
+ * Under cxipi_ipi_lock, so that no reserve or destroy allocates or frees a
+ * virq of the domain, or its irq data, while they are read.
+ */
 static int cxipi_domain_show(struct seq_file *m, void *unused)
 {
 	struct cxipi_domain *dom = m->private;
 	unsigned int hwirq, virq;
 
+	mutex_lock(&cxipi_ipi_lock);
 	seq_printf(m, "domain %s kind %s hwirqs %u free %u\n", dom->name,
 		   dom->kind == CXIPI_KIND_SINGLE ? "single" : "per_cpu",
 		   dom->nr_hwirqs, cxipi_hwirq_pool_free_count(dom->pool));
@@ -50,6 +53,7 @@ static int cxipi_domain_show(struct seq_file *m, void *unused)
 		if (virq)
 			cxipi_show_hwirq(m, dom, hwirq, virq);
 	}
+	mutex_unlock(&cxipi_ipi_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cxipi_domain);

@@ -19,6 +19,42 @@
 #include "cxipi.h"
 #include "trace.h"
 
+static DEFINE_PER_CPU(struct cxipi_cpu_owner, cxipi_owner);
+
+/**
+ * cxipi_cpu_owner() - who consumes a CPU's doorbells
+ * @cpu: a possible CPU
+ *
+ * Return: the CPU's owner record, which lives as long as cxipi.ko.
+ */
+struct cxipi_cpu_owner *cxipi_cpu_owner(unsigned int cpu)
+{
+	return per_cpu_ptr(&cxipi_owner, cpu);
+}
+
+/**
+ * cxipi_cpu_is_linux() - whether Linux drains a CPU's doorbells now
+ * @cpu: a possible CPU
+ *
+ * Context: any context; a hint that can change at once unless the caller
+ * runs on @cpu (the hand-over runs there) or holds the CPU hotplug lock.
+ * Return: true while @cpu belongs to Linux, false while it is a coprocessor.
+ */
+bool cxipi_cpu_is_linux(unsigned int cpu)
+{
+	return READ_ONCE(cxipi_cpu_owner(cpu)->linux_owns);
+}
+
+static void cxipi_set_owner(unsigned int cpu, bool linux_owns)
+{
+	struct cxipi_cpu_owner *owner = cxipi_cpu_owner(cpu);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&owner->lock, flags);
+	WRITE_ONCE(owner->linux_owns, linux_owns);
+	raw_spin_unlock_irqrestore(&owner->lock, flags);
+}
+
 static void cxipi_deliver(void *ctx, unsigned int hwirq)
 {
 	struct cxipi_domain *dom = ctx;
@@ -27,10 +63,20 @@ static void cxipi_deliver(void *ctx, unsigned int hwirq)
 	generic_handle_domain_irq(dom->domain, hwirq);
 }
 
+/*
+ * Runs on the CPU, in hard-irq context.  A CPU that is not Linux's, such
+ * as one being taken down, which runs what was queued for it from
+ * stop-machine context, leaves the doorbells latched, for its endpoint or
+ * for the online path, and gives the kick back.
+ */
 static void cxipi_drain_here(struct cxipi_domain *dom)
 {
-	cxipi_doorbells_drain(dom->bells, smp_processor_id(), cxipi_deliver,
-			      dom);
+	unsigned int cpu = smp_processor_id();
+
+	if (cxipi_cpu_is_linux(cpu))
+		cxipi_doorbells_drain(dom->bells, cpu, cxipi_deliver, dom);
+	else
+		cxipi_doorbells_disarm(dom->bells, cpu);
 }
 
 static void cxipi_kick_call(void *info)
@@ -65,14 +111,36 @@ static void cxipi_kick_self(struct irq_work *work)
 void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu)
 {
 	struct cxipi_kick *kick = per_cpu_ptr(dom->kicks, cpu);
+	int ret;
 
-	if (!cpu_online(cpu))
-		return;
-	if (cpu == get_cpu())
-		irq_work_queue(&kick->self);
-	else
-		smp_call_function_single_async(cpu, &kick->csd);
-	put_cpu();
+	do {
+		if (cpu == get_cpu()) {
+			irq_work_queue(&kick->self);
+			put_cpu();
+			return;
+		}
+		/*
+		 * -EBUSY loses no kick: the CSD is still locked, so its
+		 * function has not started (an async CSD is unlocked just
+		 * before its function runs) and will drain after our raise
+		 * (the core's doorbells.cpp, P5).
+		 */
+		ret = cpu_online(cpu) ?
+			      smp_call_function_single_async(cpu, &kick->csd) :
+			      -ENXIO;
+		put_cpu();
+		if (ret != -ENXIO)
+			return;
+		/*
+		 * @cpu is offline: no kick is in flight, so give the armed
+		 * word back, and the doorbell stays latched.  P7: the CPU may
+		 * be coming online.  Its cxipi_cpu_online() arms after
+		 * set_cpu_online(), we test cpu_online() after disarming, both
+		 * fully ordered: either it finds the word clear and drains,
+		 * or we see it online and kick again.
+		 */
+		cxipi_doorbells_disarm(dom->bells, cpu);
+	} while (cpu_online(cpu) && cxipi_doorbells_arm(dom->bells, cpu));
 }
 
 /**
@@ -86,7 +154,12 @@ void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu)
 void cxipi_ring(struct cxipi_domain *dom, unsigned int cpu,
 		irq_hw_number_t hwirq)
 {
-	int ret = cxipi_doorbells_raise(dom->bells, cpu, hwirq);
+	int ret;
+
+	/* The core's doorbells are numbered in an unsigned int. */
+	if (hwirq >= dom->nr_hwirqs)
+		return;
+	ret = cxipi_doorbells_raise(dom->bells, cpu, hwirq);
 
 	trace_cxipi_raise(dom, cpu, hwirq, ret);
 	/* Tested inside the static branch: no cost while the event is off. */
@@ -156,32 +229,54 @@ void cxipi_delivery_exit(struct cxipi_domain *dom)
 static enum cpuhp_state cxipi_hotplug_state;
 
 /*
- * A CPU that comes online may have doorbells latched while it was a
- * coprocessor, and a kick may have been skipped for it: drain on it now,
- * from a self-IPI so that handlers run in hard-irq context.
+ * Runs on @cpu as it comes online.  It may have doorbells latched while it
+ * was a coprocessor, and kicks may have been skipped for it: take it from
+ * the coprocessor side, then drain on it from a self-IPI so that handlers
+ * run in hard-irq context.
  */
 static int cxipi_cpu_online(unsigned int cpu)
 {
 	struct cxipi_kick *kick;
 	int i;
 
+	cxipi_set_owner(cpu, true);
 	for (i = 0; i < ARRAY_SIZE(cxipi_domains); i++) {
 		kick = per_cpu_ptr(cxipi_domains[i]->kicks, cpu);
-		irq_work_queue(&kick->self);
+		/* Unless a kick is in flight (P7 in cxipi_kick()). */
+		if (cxipi_doorbells_arm(cxipi_domains[i]->bells, cpu))
+			irq_work_queue(&kick->self);
 	}
 	return 0;
 }
 
+/* Runs on @cpu as it goes down: from now on its doorbells latch. */
+static int cxipi_cpu_offline(unsigned int cpu)
+{
+	cxipi_set_owner(cpu, false);
+	return 0;
+}
+
 /**
- * cxipi_hotplug_init() - drain doorbells on CPUs as they come online
+ * cxipi_hotplug_init() - hand CPUs between Linux and the coprocessor side
+ * as they come and go, starting from who has them now
  *
  * Return: 0 or -errno.
  */
 int cxipi_hotplug_init(void)
 {
-	int ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "cxipi:online",
-					    cxipi_cpu_online, NULL);
+	unsigned int cpu;
+	int ret;
 
+	cpus_read_lock();
+	for_each_possible_cpu(cpu) {
+		raw_spin_lock_init(&cxipi_cpu_owner(cpu)->lock);
+		WRITE_ONCE(cxipi_cpu_owner(cpu)->linux_owns, cpu_online(cpu));
+	}
+	ret = cpuhp_setup_state_nocalls_cpuslocked(CPUHP_AP_ONLINE_DYN,
+						   "cxipi:online",
+						   cxipi_cpu_online,
+						   cxipi_cpu_offline);
+	cpus_read_unlock();
 	if (ret < 0)
 		return ret;
 	cxipi_hotplug_state = ret;

@@ -16,9 +16,14 @@
 
 struct cxipi_domain *cxipi_domains[2];
 
+/*
+ * irq_domain_reset_irq_data() clears chip_data when the virq is freed, and
+ * the kernel's own ipi_send_*() (arm64) are not fenced by cxipi's grace
+ * period: read it once, and do nothing for a virq on its way out.
+ */
 static struct cxipi_domain *cxipi_chip_domain(struct irq_data *d)
 {
-	return irq_data_get_irq_chip_data(d);
+	return READ_ONCE(d->chip_data);
 }
 
 /* handle_edge_irq() acks unconditionally; a doorbell needs no ack. */
@@ -26,7 +31,10 @@ static void cxipi_chip_ack(struct irq_data *d) {}
 
 static void cxipi_chip_mask(struct irq_data *d)
 {
-	cxipi_doorbells_mask(cxipi_chip_domain(d)->bells, irqd_to_hwirq(d));
+	struct cxipi_domain *dom = cxipi_chip_domain(d);
+
+	if (dom)
+		cxipi_doorbells_mask(dom->bells, irqd_to_hwirq(d));
 }
 
 static void cxipi_unmask_kick(void *ctx, unsigned int cpu)
@@ -38,54 +46,125 @@ static void cxipi_chip_unmask(struct irq_data *d)
 {
 	struct cxipi_domain *dom = cxipi_chip_domain(d);
 
-	cxipi_doorbells_unmask(dom->bells, irqd_to_hwirq(d), cxipi_unmask_kick,
-			       dom);
+	if (dom)
+		cxipi_doorbells_unmask(dom->bells, irqd_to_hwirq(d),
+				       cxipi_unmask_kick, dom);
+}
+
+/*
+ * Where to replay an IPI of @virq: the CPU that drained it last, while it
+ * is still a target of @virq (and, on a SINGLE domain, Linux's); else a
+ * target of @virq that is Linux's; else its first target, where the
+ * doorbell latches for the CPU's return.  -1 when @virq is no
+ * reservation's any more.  Under rcu_read_lock().
+ */
+static int cxipi_replay_cpu(struct cxipi_domain *dom, unsigned int virq,
+			    irq_hw_number_t hwirq)
+{
+	const struct cxipi_resv *resv = cxipi_resv_lookup(virq);
+	int last = cxipi_doorbells_last_cpu(dom->bells, hwirq);
+	int cpu, latch = -1;
+
+	if (!resv)
+		return -1;
+	if (last >= 0 && cxipi_resv_virq_of(resv, last) == virq &&
+	    (dom->kind == CXIPI_KIND_PER_CPU || cxipi_cpu_is_linux(last)))
+		return last;
+	for_each_cpu(cpu, to_cpumask(cxipi_resv_targets(resv))) {
+		if (cxipi_resv_virq_of(resv, cpu) != virq)
+			continue;
+		if (cxipi_cpu_is_linux(cpu))
+			return cpu;
+		if (latch < 0)
+			latch = cpu;
+	}
+	return latch;
 }
 
 /*
  * The flow handler left an IPI pending (it came while the irq was being
- * disabled): raise it again where it was last delivered, so that the
- * replay runs on that CPU in hard-irq context, not from a tasklet.
+ * disabled): raise it again on a target, so that the replay runs there in
+ * hard-irq context, not from a tasklet on whichever CPU enabled the irq.
  */
 static int cxipi_chip_retrigger(struct irq_data *d)
 {
 	struct cxipi_domain *dom = cxipi_chip_domain(d);
-	int cpu = cxipi_doorbells_last_cpu(dom->bells, irqd_to_hwirq(d));
+	int cpu;
 
-	if (cpu < 0)
+	if (!dom)
 		return 0;
-	cxipi_ring(dom, cpu, irqd_to_hwirq(d));
-	return 1;
+	rcu_read_lock();
+	cpu = cxipi_replay_cpu(dom, d->irq, irqd_to_hwirq(d));
+	if (cpu >= 0)
+		cxipi_ring(dom, cpu, irqd_to_hwirq(d));
+	rcu_read_unlock();
+	return cpu >= 0;
 }
 
-static void cxipi_chip_send_single(struct irq_data *d, unsigned int cpu)
+static void cxipi_ring_each(void *ctx, unsigned int cpu, unsigned int virq)
 {
-	cxipi_ring(cxipi_chip_domain(d), cpu, irqd_to_hwirq(d));
-}
-
-struct cxipi_fan_out {
-	struct cxipi_domain *dom;
-};
-
-static void cxipi_ring_virq(void *ctx, unsigned int cpu, unsigned int virq)
-{
-	struct cxipi_fan_out *fan = ctx;
 	struct irq_data *data = irq_get_irq_data(virq);
 
 	if (data)
-		cxipi_ring(fan->dom, cpu, irqd_to_hwirq(data));
+		cxipi_ring(ctx, cpu, irqd_to_hwirq(data));
+}
+
+/**
+ * cxipi_ring_mask() - raise the doorbells of a reservation at CPUs
+ * @dom: the provider domain of @resv's virqs
+ * @resv: the reservation, found under rcu_read_lock()
+ * @dest: the CPUs
+ *
+ * Context: under rcu_read_lock(), which keeps every virq @resv had when it
+ * was found allocated: a CPU removed meanwhile is still rung (its doorbell
+ * is dropped when its virq goes), so 0 means every CPU was rung.
+ * Return: 0, or -EINVAL (nothing rung) when @dest is not a subset of
+ * @resv's targets.
+ */
+int cxipi_ring_mask(struct cxipi_domain *dom, const struct cxipi_resv *resv,
+		    const struct cpumask *dest)
+{
+	if (cxipi_resv_check_mask(resv, cpumask_bits(dest)))
+		return -EINVAL;
+	cxipi_resv_fan_out(resv, cpumask_bits(dest), cxipi_ring_each, dom);
+	return 0;
+}
+
+/*
+ * The chip's sends are for callers other than cxipi's IPI API, which rings
+ * its own domains directly: on arm64 the kernel's own ipi_send_*() and
+ * __ipi_send_*(), which check their arguments only in DEBUG builds.  A
+ * target that is not one is refused, never wrapped to another virq.
+ */
+static void cxipi_chip_send_single(struct irq_data *d, unsigned int cpu)
+{
+	struct cxipi_domain *dom = cxipi_chip_domain(d);
+	const struct cxipi_resv *resv;
+
+	if (!dom)
+		return;
+	rcu_read_lock();
+	resv = cxipi_resv_lookup(d->irq);
+	if (resv && cxipi_resv_virq_of(resv, cpu) == d->irq)
+		cxipi_ring(dom, cpu, irqd_to_hwirq(d));
+	else
+		pr_warn_ratelimited("%s: virq %u: CPU %u is no target\n",
+				    dom->name, d->irq, cpu);
+	rcu_read_unlock();
 }
 
 static void cxipi_chip_send_mask(struct irq_data *d, const struct cpumask *dest)
 {
-	struct cxipi_fan_out fan = { .dom = cxipi_chip_domain(d) };
-	struct cxipi_resv *resv;
+	struct cxipi_domain *dom = cxipi_chip_domain(d);
+	const struct cxipi_resv *resv;
 
+	if (!dom)
+		return;
 	rcu_read_lock();
 	resv = cxipi_resv_lookup(d->irq);
-	if (resv)
-		cxipi_resv_fan_out(resv, cpumask_bits(dest), cxipi_ring_virq,
-				   &fan);
+	if (!resv || cxipi_ring_mask(dom, resv, dest))
+		pr_warn_ratelimited("%s: virq %u: CPUs %*pbl are no targets\n",
+				    dom->name, d->irq, cpumask_pr_args(dest));
 	rcu_read_unlock();
 }
 
@@ -107,9 +186,16 @@ static int cxipi_domain_alloc(struct irq_domain *d, unsigned int virq,
 	unsigned int first, i;
 	int ret;
 
+	/* Every live virq holds cxipi; see cxipi_reserve_ipi() for its own. */
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
 	ret = cxipi_hwirq_pool_claim(dom->pool, nr_irqs, &first);
-	if (ret)
+	if (ret) {
+		module_put(THIS_MODULE);
 		return ret;
+	}
+	for (i = 1; i < nr_irqs; i++)
+		__module_get(THIS_MODULE);
 
 	for (i = 0; i < nr_irqs; i++) {
 		/* Masked and clean until request_irq() unmasks it. */
@@ -131,13 +217,16 @@ static void cxipi_domain_free(struct irq_domain *d, unsigned int virq,
 
 	for (i = 0; i < nr_irqs; i++) {
 		data = irq_domain_get_irq_data(d, virq + i);
-		if (!data)
-			continue;
-		cxipi_doorbells_reset(dom->bells, irqd_to_hwirq(data));
-		if (cxipi_hwirq_pool_release(dom->pool, irqd_to_hwirq(data), 1))
-			pr_warn("%s: hwirq %lu of virq %u was not allocated\n",
-				dom->name, irqd_to_hwirq(data), virq + i);
-		irq_domain_reset_irq_data(data);
+		if (data) {
+			cxipi_doorbells_reset(dom->bells, irqd_to_hwirq(data));
+			if (cxipi_hwirq_pool_release(dom->pool,
+						     irqd_to_hwirq(data), 1))
+				pr_warn("%s: hwirq %lu of virq %u was not allocated\n",
+					dom->name, irqd_to_hwirq(data),
+					virq + i);
+			irq_domain_reset_irq_data(data);
+		}
+		module_put(THIS_MODULE);
 	}
 }
 
@@ -254,9 +343,10 @@ err_core:
  */
 void cxipi_domain_destroy(struct cxipi_domain *dom)
 {
+	/* A kick still in flight drains through the domain: wait for it. */
+	cxipi_delivery_exit(dom);
 	irq_domain_remove(dom->domain);
 	irq_domain_free_fwnode(dom->fwnode);
-	cxipi_delivery_exit(dom);
 	cxipi_doorbells_destroy(&cxipi_env, dom->bells);
 	cxipi_hwirq_pool_destroy(&cxipi_env, dom->pool);
 	kfree(dom);

@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqdesc.h>
 #include <linux/irqdomain.h>
@@ -19,7 +20,8 @@
 #include "cxipi.h"
 #include "trace.h"
 
-static DEFINE_MUTEX(cxipi_ipi_lock);
+/* Serializes reserve and destroy, and readers of the irq data they free. */
+DEFINE_MUTEX(cxipi_ipi_lock);
 static struct cxipi_registry *cxipi_registry;
 
 /**
@@ -73,42 +75,72 @@ static void cxipi_mark_virqs(const struct cxipi_resv *resv, unsigned int offset)
 	}
 }
 
-static const char *const cxipi_reserve_warnings[] = {
+/*
+ * Each live virq of cxipi's own domains holds a reference on cxipi.ko (see
+ * cxipi_domain_alloc()), so that nobody can unload it under a virq that
+ * another path allocated, such as the kernel's own irq_reserve_ipi() on
+ * arm64.  Reservations made through cxipi's API are cxipi's own to tear
+ * down, also at unload when a careless user left them: they hand their
+ * references back, and take them again to free their virqs.
+ */
+static void cxipi_unpin(struct irq_domain *domain, unsigned int nr_virqs)
+{
+	if (cxipi_domain_of(domain))
+		while (nr_virqs--)
+			module_put(THIS_MODULE);
+}
+
+static void cxipi_repin(struct irq_domain *domain, unsigned int nr_virqs)
+{
+	if (cxipi_domain_of(domain))
+		while (nr_virqs--)
+			__module_get(THIS_MODULE);
+}
+
+static const char *const cxipi_reserve_problems[] = {
 	[CXIPI_RESERVE_NOT_POSSIBLE] =
 		"destination is not in cpu_possible_mask",
 	[CXIPI_RESERVE_EMPTY] = "destination mask is empty",
 	[CXIPI_RESERVE_HOLE] = "destination mask has holes",
 };
 
+/*
+ * Why @dest cannot be reserved on @domain, in irq_reserve_ipi()'s order of
+ * checks, or NULL when it can, with its shape in @plan.
+ */
+static const char *cxipi_reserve_problem(struct irq_domain *domain,
+					 const struct cpumask *dest,
+					 struct cxipi_reserve_plan *plan)
+{
+	enum cxipi_reserve_check check;
+
+	if (!domain || !irq_domain_is_ipi(domain))
+		return "reservation on a non-IPI domain";
+	check = cxipi_reserve_check(cxipi_kind_of(domain), cpumask_bits(dest),
+				    cpumask_bits(cpu_possible_mask), nr_cpu_ids,
+				    plan);
+	return check == CXIPI_RESERVE_OK ? NULL : cxipi_reserve_problems[check];
+}
+
 /**
- * cxipi_reserve_ipi() - cxipi_irq_reserve_ipi(), counting on
+ * cxipi_reserve_ipi() - cxipi_irq_reserve_ipi() for input already checked
  * @domain: IPI domain
  * @dest: CPUs that can receive the IPI
  *
- * For a caller that has already started counting the allocations of the
- * reservation for fail_alloc, as the sysfs reserve file does: the count
- * goes on instead of starting again.
+ * For the sysfs reserve file, which rejects bad input itself: a bad
+ * @domain or @dest is -EINVAL without a line in the log, and the count of
+ * allocations for fail_alloc, which it started, goes on.
  *
  * Return: as cxipi_irq_reserve_ipi().
  */
 int cxipi_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 {
 	struct cxipi_reserve_plan plan;
-	enum cxipi_reserve_check check;
 	struct cxipi_resv *resv;
 	int virq, ret;
 
-	if (!domain || !irq_domain_is_ipi(domain)) {
-		pr_warn("reservation on a non-IPI domain\n");
+	if (cxipi_reserve_problem(domain, dest, &plan))
 		return -EINVAL;
-	}
-	check = cxipi_reserve_check(cxipi_kind_of(domain), cpumask_bits(dest),
-				    cpumask_bits(cpu_possible_mask), nr_cpu_ids,
-				    &plan);
-	if (check != CXIPI_RESERVE_OK) {
-		pr_warn("%s\n", cxipi_reserve_warnings[check]);
-		return -EINVAL;
-	}
 
 	mutex_lock(&cxipi_ipi_lock);
 	if (cxipi_alloc_fails())
@@ -137,6 +169,7 @@ int cxipi_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 		cxipi_resv_free(&cxipi_env, resv);
 		goto err_virqs;
 	}
+	cxipi_unpin(domain, plan.nr_virqs);
 	trace_cxipi_reserve(domain->name, virq, plan.nr_virqs, dest);
 	ret = virq;
 	goto out;
@@ -166,6 +199,13 @@ out:
  */
 int cxipi_irq_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 {
+	struct cxipi_reserve_plan plan;
+	const char *problem = cxipi_reserve_problem(domain, dest, &plan);
+
+	if (problem) {
+		pr_warn_ratelimited("%s\n", problem);
+		return -EINVAL;
+	}
 	cxipi_alloc_count_start();
 	return cxipi_reserve_ipi(domain, dest);
 }
@@ -173,7 +213,68 @@ EXPORT_SYMBOL_GPL(cxipi_irq_reserve_ipi);
 
 static void cxipi_dispose(void *ctx, unsigned int cpu, unsigned int virq)
 {
+	cxipi_repin(ctx, 1);
 	irq_dispose_mapping(virq);
+}
+
+/*
+ * A SINGLE reservation that keeps its virq may have doorbells latched at
+ * the CPUs it no longer targets (masked, or a coprocessor's): drop them, so
+ * that no unmask or replay delivers there.  After the grace period, when
+ * no send that found those CPUs targets is still raising.
+ */
+static void cxipi_drop_removed(struct irq_data *data,
+			       const struct cpumask *removed)
+{
+	struct cxipi_domain *dom = cxipi_domain_of(data->domain);
+	unsigned int cpu;
+
+	if (!dom)
+		return;
+	for_each_cpu(cpu, removed)
+		cxipi_doorbells_drop(dom->bells, cpu, irqd_to_hwirq(data));
+}
+
+/*
+ * Remove @dest from @resv: the body of cxipi_irq_destroy_ipi().  Under
+ * cxipi_ipi_lock, which keeps @resv and its virqs; sleeps.  Returns 0, or
+ * -EINVAL (nothing changed) when @dest is empty or not a subset of the
+ * targets.
+ */
+static int cxipi_destroy_locked(struct cxipi_resv *resv,
+				const struct cpumask *dest)
+{
+	/* The base virq is gone once a PER_CPU destroy removed its CPU. */
+	unsigned int live =
+		cxipi_resv_virq_of(resv, cpumask_first(cxipi_targets(resv)));
+	struct irq_data *data = irq_get_irq_data(live);
+	struct irq_domain *domain = data->domain;
+	int remaining;
+
+	remaining = cxipi_registry_remove_targets(cxipi_registry, resv,
+						  cpumask_bits(dest));
+	if (remaining < 0)
+		return -EINVAL;
+	trace_cxipi_destroy(live, dest, remaining);
+	if (remaining)
+		cxipi_resv_fan_out(resv, cxipi_resv_targets(resv),
+				   cxipi_set_affinity,
+				   (void *)cxipi_targets(resv));
+
+	/* Sends that found the removed virqs finish before they go. */
+	synchronize_rcu();
+	if (cxipi_resv_kind(resv) == CXIPI_KIND_PER_CPU) {
+		cxipi_resv_fan_out(resv, cpumask_bits(dest), cxipi_dispose,
+				   domain);
+	} else if (remaining) {
+		cxipi_drop_removed(data, dest);
+	} else {
+		cxipi_repin(domain, 1);
+		irq_dispose_mapping(cxipi_resv_base(resv));
+	}
+	if (!remaining)
+		cxipi_resv_free(&cxipi_env, resv);
+	return 0;
 }
 
 /**
@@ -184,53 +285,28 @@ static void cxipi_dispose(void *ctx, unsigned int cpu, unsigned int virq)
  * On a PER_CPU domain, frees the virq of exactly each CPU of @dest, holes
  * or not, and shrinks the affinity of the virqs that remain (D2).  On a
  * SINGLE domain, removes the CPUs from the targets and frees the virq when
- * none remains (D3).
+ * none remains (D3).  The reservation is found, and its irq data read,
+ * under cxipi_ipi_lock, so that a destroy racing another destroy, and a
+ * reserve that reuses the virq, never touch a descriptor that went.
  *
  * Context: process context, may sleep.
- * Return: 0; -EINVAL when @irq is 0 or has no irq data, its domain is not an
- * IPI domain, it is no reservation, or @dest is empty or not a subset of
- * its targets.
+ * Return: 0; -EINVAL when @irq is no IPI reservation's virq (0, no irq
+ * data, not on an IPI domain, or already destroyed), or @dest is empty or
+ * not a subset of its targets.
  */
 int cxipi_irq_destroy_ipi(unsigned int irq, const struct cpumask *dest)
 {
-	struct irq_data *data = irq ? irq_get_irq_data(irq) : NULL;
 	struct cxipi_resv *resv;
-	int remaining;
-
-	if (!data || !data->domain || !irq_domain_is_ipi(data->domain)) {
-		pr_warn("destroy of virq %u, which is not on an IPI domain\n",
-			irq);
-		return -EINVAL;
-	}
+	int ret;
 
 	mutex_lock(&cxipi_ipi_lock);
 	resv = cxipi_resv_lookup(irq);
-	remaining = resv ? cxipi_registry_remove_targets(cxipi_registry, resv,
-							 cpumask_bits(dest)) :
-			   -EINVAL;
-	if (remaining < 0) {
-		mutex_unlock(&cxipi_ipi_lock);
-		pr_warn("destroy of virq %u: no reservation, or CPUs that are not its targets\n",
-			irq);
-		return -EINVAL;
-	}
-	trace_cxipi_destroy(irq, dest, remaining);
-	if (remaining)
-		cxipi_resv_fan_out(resv, cxipi_resv_targets(resv),
-				   cxipi_set_affinity,
-				   (void *)cxipi_targets(resv));
-
-	/* Sends that found the removed virqs finish before they go. */
-	synchronize_rcu();
-	if (cxipi_kind_of(data->domain) == CXIPI_KIND_PER_CPU)
-		cxipi_resv_fan_out(resv, cpumask_bits(dest), cxipi_dispose,
-				   NULL);
-	else if (!remaining)
-		irq_dispose_mapping(cxipi_resv_base(resv));
-	if (!remaining)
-		cxipi_resv_free(&cxipi_env, resv);
+	ret = resv ? cxipi_destroy_locked(resv, dest) : -EINVAL;
 	mutex_unlock(&cxipi_ipi_lock);
-	return 0;
+	if (ret)
+		pr_warn_ratelimited("destroy of virq %u: no such IPI targets\n",
+				    irq);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(cxipi_irq_destroy_ipi);
 
@@ -277,8 +353,13 @@ static int cxipi_send_single_rcu(const struct cxipi_resv *resv,
 {
 	unsigned int virq = cxipi_resv_virq_of(resv, cpu);
 	struct irq_data *data = virq ? irq_get_irq_data(virq) : NULL;
+	struct cxipi_domain *dom = data ? cxipi_domain_of(data->domain) : NULL;
 	struct irq_chip *chip = data ? irq_data_get_irq_chip(data) : NULL;
 
+	if (dom) {
+		cxipi_ring(dom, cpu, irqd_to_hwirq(data));
+		return 0;
+	}
 	if (!chip)
 		return -EINVAL;
 	switch (cxipi_route_single(chip->ipi_send_single,
@@ -303,14 +384,22 @@ static void cxipi_send_each(void *ctx, unsigned int cpu, unsigned int virq)
 		chip->ipi_send_single(data, cpu);
 }
 
-/* Send to a verified mask of @resv's targets.  Under rcu_read_lock(). */
+/*
+ * Send to a mask of @resv's targets, found with @data.  Under
+ * rcu_read_lock().  cxipi's own domains are rung with the reservation in
+ * hand, so a send that returns 0 has rung every CPU of @dest, even when the
+ * virq it named is being removed meanwhile (D4).
+ */
 static int cxipi_send_mask_rcu(const struct cxipi_resv *resv,
 			       struct irq_data *data,
 			       const struct cpumask *dest)
 {
+	struct cxipi_domain *dom = cxipi_domain_of(data->domain);
 	struct irq_chip *chip = irq_data_get_irq_chip(data);
 
-	if (!chip)
+	if (dom)
+		return cxipi_ring_mask(dom, resv, dest);
+	if (cxipi_resv_check_mask(resv, cpumask_bits(dest)) || !chip)
 		return -EINVAL;
 	switch (cxipi_route_mask(chip->ipi_send_single, chip->ipi_send_mask)) {
 	case CXIPI_SEND_MASK:
@@ -374,7 +463,7 @@ int cxipi_ipi_send_mask(unsigned int virq, const struct cpumask *dest)
 	rcu_read_lock();
 	resv = cxipi_resv_lookup(virq);
 	data = resv ? irq_get_irq_data(virq) : NULL;
-	if (data && !cxipi_resv_check_mask(resv, cpumask_bits(dest)))
+	if (data)
 		ret = cxipi_send_mask_rcu(resv, data, dest);
 	rcu_read_unlock();
 	trace_cxipi_send_mask(virq, dest, ret);
@@ -442,10 +531,54 @@ int cxipi_ipi_init(void)
 	return cxipi_registry ? 0 : -ENOMEM;
 }
 
+/*
+ * Free the handlers a user left on the virq: its module may be gone with
+ * the handler's code.  At unload only, when nobody else requests them.
+ */
+static void cxipi_free_left_handlers(void *ctx, unsigned int cpu,
+				     unsigned int virq)
+{
+	struct irq_desc *desc = irq_data_to_desc(irq_get_irq_data(virq));
+	unsigned int *handlers = ctx;
+	struct irqaction *action;
+
+	while ((action = READ_ONCE(desc->action))) {
+		free_irq(virq, action->dev_id);
+		(*handlers)++;
+		/* One free_irq() would not free: leave it rather than spin. */
+		if (READ_ONCE(desc->action) == action)
+			break;
+	}
+}
+
 /**
- * cxipi_ipi_exit() - free the registry; every reservation must be gone
+ * cxipi_ipi_exit() - destroy what users left, then free the registry
+ *
+ * A driver that unloads without destroying its reservations leaves virqs
+ * whose descriptors point at cxipi's chip and domains.  cxipi.ko cannot
+ * refuse to unload for them (their owner is gone, and nobody else could
+ * destroy them), so it destroys them itself, handlers first, with one
+ * warning.  Context: module exit, after sysfs has destroyed its own.
  */
 void cxipi_ipi_exit(void)
 {
+	unsigned int left = 0, handlers = 0, n, cpu;
+	struct cxipi_resv *resv;
+
+	mutex_lock(&cxipi_ipi_lock);
+	while ((resv = cxipi_registry_any(cxipi_registry))) {
+		left++;
+		cxipi_resv_fan_out(resv, cxipi_resv_targets(resv),
+				   cxipi_free_left_handlers, &handlers);
+		/* A CPU at a time: no mask to allocate.  The last frees it. */
+		for (n = cpumask_weight(cxipi_targets(resv)); n; n--) {
+			cpu = cpumask_first(cxipi_targets(resv));
+			cxipi_destroy_locked(resv, cpumask_of(cpu));
+		}
+	}
+	mutex_unlock(&cxipi_ipi_lock);
+	if (left)
+		pr_warn("unloading with %u IPI reservations their users left (%u handlers): destroyed them\n",
+			left, handlers);
 	cxipi_registry_destroy(&cxipi_env, cxipi_registry);
 }

@@ -64,9 +64,10 @@ static void __exit cxipi_exit(void)
 {
 	cxipi_debugfs_exit();
 	cxipi_sysfs_exit();
+	/* Before the domains: it destroys what careless users left there. */
+	cxipi_ipi_exit();
 	cxipi_hotplug_exit();
 	cxipi_domains_exit();
-	cxipi_ipi_exit();
 	pr_info("unloaded\n");
 }
 

@@ -55,6 +55,43 @@ int cxipi_parse_cpulist(const char *buf, struct cpumask *mask)
 	return 0;
 }
 
+/**
+ * cxipi_emit_list() - append one number to a space-separated list in a
+ * show() buffer
+ * @buf: the page sysfs gave show()
+ * @len: the list's length so far, or a negative errno
+ * @value: the number
+ *
+ * A list that does not fit in the page, with its newline, is an error for
+ * the reader, never a line cut short: once the number does not fit, the
+ * result is -EFBIG, and it stays so.  cxipi_emit_end() closes the list.
+ *
+ * Return: the list's new length, or a negative errno.
+ */
+ssize_t cxipi_emit_list(char *buf, ssize_t len, unsigned long value)
+{
+	const char *sep = len ? " " : "";
+
+	if (len < 0)
+		return len;
+	/* What sysfs_emit_at() can still write, less the newline. */
+	if (snprintf(NULL, 0, "%s%lu", sep, value) >= PAGE_SIZE - 1 - len)
+		return -EFBIG;
+	return len + sysfs_emit_at(buf, len, "%s%lu", sep, value);
+}
+
+/**
+ * cxipi_emit_end() - close a list that cxipi_emit_list() made
+ * @buf: the page sysfs gave show()
+ * @len: the list's length, or a negative errno
+ *
+ * Return: what show() returns: the length with the newline, or the errno.
+ */
+ssize_t cxipi_emit_end(char *buf, ssize_t len)
+{
+	return len < 0 ? len : len + sysfs_emit_at(buf, len, "\n");
+}
+
 static ssize_t kind_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
@@ -134,9 +171,8 @@ static ssize_t pending_show(struct kobject *kobj, struct kobj_attribute *attr,
 		return -EINVAL;
 	for (hwirq = 0; hwirq < dom->nr_hwirqs; hwirq++)
 		if (cxipi_coproc_pending(domain, cpu, hwirq))
-			len += sysfs_emit_at(buf, len, "%s%u", len ? " " : "",
-					     hwirq);
-	return len + sysfs_emit_at(buf, len, "\n");
+			len = cxipi_emit_list(buf, len, hwirq);
+	return cxipi_emit_end(buf, len);
 }
 
 /* Parse the hwirq written to an endpoint file and apply @op to it. */

@@ -29,6 +29,8 @@ struct cxipi_sysfs_domain {
 extern struct mutex cxipi_sysfs_lock;
 
 int cxipi_parse_cpulist(const char *buf, struct cpumask *mask);
+ssize_t cxipi_emit_list(char *buf, ssize_t len, unsigned long value);
+ssize_t cxipi_emit_end(char *buf, ssize_t len);
 int cxipi_sysfs_reserve(struct cxipi_sysfs_domain *sd, const char *buf);
 void cxipi_sysfs_release_all(struct cxipi_sysfs_domain *sd);
 void cxipi_sysfs_resv_init(void);

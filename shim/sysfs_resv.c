@@ -209,10 +209,10 @@ static ssize_t hwirqs_show(struct kobject *kobj, struct kobj_attribute *attr,
 	mutex_lock(&cxipi_sysfs_lock);
 	for_each_cpu(cpu, sr->targets) {
 		hwirq = cxipi_ipi_get_hwirq(cxipi_virq_for(sr, cpu), cpu);
-		len += sysfs_emit_at(buf, len, "%s%lu", len ? " " : "", hwirq);
+		len = cxipi_emit_list(buf, len, hwirq);
 	}
 	mutex_unlock(&cxipi_sysfs_lock);
-	return len + sysfs_emit_at(buf, len, "\n");
+	return cxipi_emit_end(buf, len);
 }
 
 static ssize_t received_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -225,9 +225,9 @@ static ssize_t received_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 	for_each_possible_cpu(cpu) {
 		count = READ_ONCE(*per_cpu_ptr(sr->received, cpu));
-		len += sysfs_emit_at(buf, len, "%s%lu", len ? " " : "", count);
+		len = cxipi_emit_list(buf, len, count);
 	}
-	return len + sysfs_emit_at(buf, len, "\n");
+	return cxipi_emit_end(buf, len);
 }
 
 static ssize_t misplaced_show(struct kobject *kobj, struct kobj_attribute *attr,

@@ -46,9 +46,9 @@ make_initramfs() {	# make_initramfs OUTPUT.cpio.gz
 	for ko in bench/cxipi_bench.ko samples/cxipi_remoteproc_sample.ko; do
 		[ ! -f "$top/$ko" ] || cp "$top/$ko" "$root/cxipi/"
 	done
-	if [ -f "$top/selftests/client/cxipi_client.ko" ]; then
-		cp "$top/selftests/client/cxipi_client.ko" "$root/cxipi/selftests/"
-	fi
+	for ko in "$top"/selftests/client/*.ko; do
+		[ ! -f "$ko" ] || cp "$ko" "$root/cxipi/selftests/"
+	done
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$1"
 }
 
@@ -89,8 +89,8 @@ host_tap() {	# host_tap STATUS DESCRIPTION
 }
 
 # Console lines that report a kernel problem.  Debug kernels add their own
-# (KASAN and atomic-sleep reports are BUG:, lockdep's WARNING:).
-kernel_problems='Oops|BUG:|WARNING:|Kernel panic|Call Trace|ODEBUG:|kmemleak: [0-9]+ new suspected'
+# (KASAN, KCSAN and atomic-sleep reports are BUG:, lockdep's WARNING:).
+kernel_problems='Oops|BUG:|WARNING:|Kernel panic|Call Trace|ODEBUG:|UBSAN:|kmemleak: [0-9]+ new suspected'
 
 # Those lines of console log LOG, numbered, except the kernel's own
 # /proc/irq warnings that injected allocation failures provoke (a WARNING

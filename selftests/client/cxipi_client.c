@@ -56,7 +56,7 @@
 #define ipi_send_mask(virq, dest) cxipi_ipi_send_mask(virq, dest)
 #endif
 
-#define CCL_NR_CHECKS 13
+#define CCL_NR_CHECKS 15
 /* Handler runs are counted per CPU below this; a run past it is wrong. */
 #define CCL_MAX_CPUS 64
 /* The largest PER_CPU reservation the checks make. */
@@ -1463,7 +1463,7 @@ static void ccl_check_race(struct ccl_test *t)
 {
 	struct ccl_tx race = {};
 	struct task_struct *task;
-	unsigned long deadline;
+	unsigned long deadline, raised;
 	unsigned int i, base, seen;
 	bool wait = true;
 	struct ccl_rx *rx;
@@ -1473,6 +1473,7 @@ static void ccl_check_race(struct ccl_test *t)
 	if (!ccl_expect(t, rx, "out of memory"))
 		return;
 	rx->owner = t;
+	raised = cxipi_bank_raised(t->percpu, 2);
 	task = ccl_sender_start(t, &race);
 	if (!task) {
 		kfree(rx);
@@ -1518,10 +1519,15 @@ static void ccl_check_race(struct ccl_test *t)
 			break;
 	}
 	kthread_stop(task);
+	raised = cxipi_bank_raised(t->percpu, 2) - raised;
 
-	pr_info("# check %d: %u rounds; %lu sends from CPU 1: %lu returned 0, %lu -EINVAL, %lu other; %d runs on CPU 2\n",
+	pr_info("# check %d: %u rounds; %lu sends from CPU 1: %lu returned 0, %lu -EINVAL, %lu other; %lu raises at CPU 2; %d runs on CPU 2\n",
 		t->n, i, race.sends, race.accepted, race.refused, race.other,
-		atomic_read(&rx->hits[2]));
+		raised, atomic_read(&rx->hits[2]));
+	/* A send that returned 0 raised, even on a virq being removed. */
+	ccl_expect(t, raised == race.accepted,
+		   "%lu sends returned 0, but CPU 2 counted %lu raises",
+		   race.accepted, raised);
 	ccl_expect(t, race.sends, "the sending thread never sent");
 	ccl_expect(t, !race.other, "%lu sends returned %d, not 0 or -EINVAL",
 		   race.other, race.other_ret);
@@ -1640,6 +1646,158 @@ out:
 	ccl_release(t, &r);
 }
 
+/* ---- 14: cxipi's irq chip, called directly ------------------------------- */
+
+/*
+ * What the kernel's own __ipi_send_*() (arm64; they check arguments only in
+ * DEBUG builds) or a driver holding irq data can hand cxipi's chip: a CPU
+ * that is not the virq's target, a mask below the first target (where the
+ * layout's base + cpu - offset would wrap to the virqs of the reservation
+ * just below), a hwirq past 32 bits that truncates to a real one, and irq
+ * data on its way out, whose chip_data irq_domain_reset_irq_data() cleared.
+ * None may crash or ring a doorbell; the chip still sends where it should.
+ * (The parentheses keep arm64's ipi_send_*() macros above from expanding.)
+ */
+static void ccl_check_chip(struct ccl_test *t)
+{
+	struct ccl_resv low, high;
+	struct irq_data *data, fake;
+	struct irq_chip *chip;
+	unsigned int c;
+
+	if (!ccl_reserve(t, &low, t->percpu, BIT(0) | BIT(1)))
+		return;
+	if (!ccl_reserve(t, &high, t->percpu, BIT(2) | BIT(3)))
+		goto out_low;
+	for (c = 0; c <= 3; c++)
+		if (!ccl_listen(t, c < 2 ? &low : &high, c))
+			goto out;
+	if (high.base != low.base + 2)
+		pr_info("# check %d: virqs %d and %d are not adjacent: a wrapped send would ring another irq\n",
+			t->n, low.base, high.base);
+	data = irq_get_irq_data(high.base);
+	chip = irq_data_get_irq_chip(data);
+
+	(chip->ipi_send_mask)(data, ccl_set(t->m, BIT(0) | BIT(1) | BIT(2)));
+	(chip->ipi_send_single)(data, 0);
+	(chip->ipi_send_single)(data, 3);
+	if (IS_ENABLED(CONFIG_64BIT)) {
+		fake = *data;
+		fake.hwirq += (irq_hw_number_t)1 << (BITS_PER_LONG / 2);
+		(chip->ipi_send_single)(&fake, 2);
+	}
+	msleep(CCL_QUIET_MS);
+	ccl_settle(t, &low);
+	ccl_settle(t, &high);
+
+	fake = *data;
+	fake.chip_data = NULL;
+	(chip->ipi_send_single)(&fake, 2);
+	(chip->ipi_send_mask)(&fake, cpumask_of(2));
+	chip->irq_mask(&fake);
+	chip->irq_unmask(&fake);
+	ccl_expect(t, !chip->irq_retrigger(&fake),
+		   "irq_retrigger() without chip_data claimed a replay");
+	msleep(CCL_QUIET_MS);
+	ccl_settle(t, &high);
+
+	(chip->ipi_send_single)(data, 2);
+	ccl_want(&high, 2);
+	ccl_settle(t, &high);
+	(chip->ipi_send_mask)(data, ccl_set(t->m, BIT(2) | BIT(3)));
+	ccl_want(&high, 2);
+	ccl_want(&high, 3);
+	ccl_settle(t, &high);
+out:
+	ccl_release(t, &high);
+out_low:
+	ccl_release(t, &low);
+}
+
+/* ---- 15: destroys racing destroys and reserves ----------------------------
+ */
+
+struct ccl_destroyer {
+	struct irq_domain *domain;
+	unsigned int virq;
+	const struct cpumask *dest;
+	unsigned long ok, refused, other;
+};
+
+/* Destroy whatever virq was published last, as often as it can. */
+static int ccl_destroyer(void *arg)
+{
+	struct ccl_destroyer *d = arg;
+	unsigned int virq;
+	int ret;
+
+	while (!kthread_should_stop()) {
+		virq = READ_ONCE(d->virq);
+		if (!virq) {
+			cond_resched();
+			continue;
+		}
+		ret = irq_destroy_ipi(virq, d->dest);
+		if (!ret)
+			d->ok++;
+		else if (ret == -EINVAL)
+			d->refused++;
+		else
+			d->other++;
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Each round reserves on cxipi-single, publishes the virq, and destroys it
+ * while a thread on CPU 1 destroys the same virq.  A destroy that waited
+ * for the lock while the other freed the virq and the next reserve took its
+ * number again must neither touch the freed descriptor (the debug kernel's
+ * KASAN watches) nor fail oddly: every reservation is destroyed once, by
+ * one of the two, and the other gets -EINVAL.
+ */
+static void ccl_check_destroy_race(struct ccl_test *t)
+{
+	struct ccl_destroyer d = { .domain = t->single };
+	unsigned long mine = 0, refused = 0;
+	struct task_struct *task;
+	unsigned int i;
+	int ret;
+
+	d.dest = ccl_set(t->cmp, BIT(2) | BIT(3));
+	task = kthread_create(ccl_destroyer, &d, "cxipi_client_rm");
+	if (!ccl_expect(t, !IS_ERR(task), "kthread_create() returned %ld",
+			PTR_ERR(task)))
+		return;
+	kthread_bind(task, 1);
+	wake_up_process(task);
+	for (i = 0; i < CCL_RACE_ROUNDS / 4; i++) {
+		ret = irq_reserve_ipi(t->single, d.dest);
+		if (!ccl_expect(t, ret > 0,
+				"round %u: irq_reserve_ipi() returned %d", i,
+				ret))
+			break;
+		WRITE_ONCE(d.virq, ret);
+		ret = irq_destroy_ipi(ret, d.dest);
+		if (!ret)
+			mine++;
+		else if (ret == -EINVAL)
+			refused++;
+		else
+			ccl_fail(t, "round %u: irq_destroy_ipi() returned %d",
+				 i, ret);
+	}
+	kthread_stop(task);
+	pr_info("# check %d: %u reservations; destroyed %lu here, %lu by the thread; %lu and %lu refused\n",
+		t->n, i, mine, d.ok, refused, d.refused);
+	ccl_expect(t, mine + d.ok == i,
+		   "%u reservations, but %lu + %lu destroys succeeded", i, mine,
+		   d.ok);
+	ccl_expect(t, !d.other, "%lu of the thread's destroys failed oddly",
+		   d.other);
+}
+
 /* ---- running the checks -------------------------------------------------- */
 
 static bool ccl_cpus_online(void)
@@ -1723,9 +1881,13 @@ static int __init ccl_init(void)
 	ccl_run(t, all, ccl_check_coproc,
 		"coprocessor: IPI to a possible, offline CPU latches, is taken and acked; its raise runs the handler on CPU 0 in hard irq");
 	ccl_run(t, all, ccl_check_race,
-		"D4: sends from CPU 1 racing reserve/request/free/destroy rounds return 0 or -EINVAL");
+		"D4: sends from CPU 1 racing reserve/request/free/destroy rounds return 0 or -EINVAL; every 0 raised a doorbell");
 	ccl_run(t, all, ccl_check_kernel_api,
 		"exported ipi_get_hwirq/ipi_send_single/ipi_send_mask (the kernel's own where it builds kernel/irq/ipi.c), given the first virq of cxipi's PER_CPU 1-3 (also after destroying CPU 2) and SINGLE 0,2-3 reservations, agree with cxipi's and deliver to the right CPU");
+	ccl_run(t, all, ccl_check_chip,
+		"cxipi's chip called directly: a CPU not the virq's, a mask below the first target, a hwirq past 32 bits, irq data without chip_data ring nothing and crash nothing; right sends still deliver");
+	ccl_run(t, all, ccl_check_destroy_race,
+		"destroys racing destroys of the same virq, and reserves that take its number again: each reservation destroyed once, the other destroy -EINVAL");
 	ccl_release(t, &t->pc);
 
 	pr_info("# done: %d passed, %d failed, %d skipped\n", t->passed,
