@@ -4,9 +4,10 @@
 #   make           build cxipi.ko against KDIR
 #   make run       boot a VM, load cxipi, show IPIs reaching their handlers
 #   make check     dependencies, build, host tests, VM selftests; on x86
-#                  also the debug kernel's and the arm64 board's
+#                  also the debug kernels' and the arm64 board's
 #   make stress    the stress selftest in a VM for STRESS_SECONDS, with its books
-#   make check-debug  the VM selftests and stress on a KASAN/lockdep/kmemleak kernel
+#   make check-debug  the VM selftests and stress on two debug kernels:
+#                  KASAN+UBSAN and KCSAN, both with lockdep and kmemleak
 #   make clean
 #
 # ARCH=arm64 with any of them cross-builds for Debian's arm64 kernel and
@@ -77,7 +78,7 @@ vm-test: module
 
 # Every step runs, so that one failure does not hide another; the summary
 # counts every TAP line of the log and fails the target on any failure.
-# Without ARCH=, make check goes on with the debug kernel's suite (a short
+# Without ARCH=, make check goes on with the debug kernels' suites (a short
 # stress) and the arm64 board's; with ARCH=, it runs that architecture's
 # steps only.  CHECK_MORE= (empty) leaves the two out.
 CHECK_MORE ?= $(if $(ARCH),,$(if $(filter x86,$(host-arch)),debug-test arm64-test))
@@ -111,20 +112,28 @@ stress: deps
 	@$(MAKE) --no-print-directory module
 	STRESS_SECONDS=$(STRESS_SECONDS) scripts/vm/stress.sh
 
-# The selftests and STRESS_SECONDS of stress on a debug kernel built from
-# linux-source (KASAN, lockdep, atomic-sleep, kmemleak, debugobjects,
-# failslab), cached in /var/cache/cxipi/debug and reused while its config
-# is unchanged.  The first build takes long: see README.
+# The selftests and STRESS_SECONDS of stress (and of the hotplug loop) on
+# each debug kernel built from linux-source (scripts/debug/*.config):
+# kasan (KASAN, UBSAN, failslab) and kcsan (KCSAN), both with lockdep,
+# atomic-sleep checks, kmemleak and debugobjects; each cached in
+# /var/cache/cxipi/debug and reused while its config is unchanged.  The
+# first builds take long: see README.
 check-debug: deps
 	@mkdir -p $(out); set -o pipefail; \
 	$(MAKE) --no-print-directory debug-test CHECK_STRESS_SECONDS=$(STRESS_SECONDS) 2>&1 | \
 		tee $(out)/check-debug.log; \
 	rc=$$?; scripts/tap-count.sh $(out)/check-debug.log || rc=1; exit $$rc
 
-# The debug kernel's suite; make check runs it with CHECK_STRESS_SECONDS.
+# The debug kernels' suites, one after the other (a failure in the first
+# does not skip the second); make check runs them with CHECK_STRESS_SECONDS.
 CHECK_STRESS_SECONDS ?= 10
+DEBUG_KERNELS ?= kasan kcsan
 debug-test:
-	@STRESS_SECONDS=$(CHECK_STRESS_SECONDS) scripts/debug/check.sh
+	@rc=0; for kernel in $(DEBUG_KERNELS); do \
+		echo "# debug kernel $$kernel"; \
+		STRESS_SECONDS=$(CHECK_STRESS_SECONDS) scripts/debug/check.sh $$kernel || \
+			{ rc=1; echo "not ok - debug kernel $$kernel failed"; }; \
+	done; exit $$rc
 
 # Benchmarks: cxipi against the kernel's own cross-CPU calls in the VM
 # (-smp 4 and -smp 8), then the core's costs on the host.  Numbers, never
