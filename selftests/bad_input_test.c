@@ -140,8 +140,12 @@ TEST_F(bad, writes_to_a_destroyed_reservation_fail)
 	EXPECT_EQ(ENOENT, cxipi_write(PERCPU, "gone", "destroy", "1"));
 }
 
-/* Writers racing on the same names leave nothing behind. */
-TEST_F(bad, concurrent_writers_leave_the_books_balanced)
+/*
+ * Writers racing on the same names leave nothing behind.  800 destroys,
+ * each waiting for an RCU grace period, take longer than the harness's
+ * default 30 s on a debug kernel under TCG.
+ */
+TEST_F_TIMEOUT(bad, concurrent_writers_leave_the_books_balanced, 240)
 {
 	CXIPI_UNLESS_SKIPPED();
 	long free_before = cxipi_read_long(PERCPU, NULL, "free");
