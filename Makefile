@@ -22,7 +22,8 @@ include $(top)/scripts/kernel.mk
 KMAKE = $(MAKE) -C $(KDIR) M=$(top) $(kbuild-args)
 
 .PHONY: all module modules_install clean-module deps dkms check run bench stress check-debug \
-	debug-test arm64-test lint host-test fuzz vm-test clean
+	debug-test arm64-test lint host-test fuzz test-modules vm-root vm-test vm-stress \
+	vm-failslab clean
 
 all: module
 
@@ -54,93 +55,133 @@ dkms:
 # corpus once as a regression test, then fuzzing for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
 fuzz:
-	@mkdir -p $(out); \
-	if $(MAKE) --no-print-directory -s -C cxx_core/tests/fuzz regress >$(out)/fuzz-regress.log 2>&1; then \
-		echo "ok 1 host: fuzz_ops, $$(tail -n1 $(out)/fuzz-regress.log)"; \
-	else \
-		tail -n 40 $(out)/fuzz-regress.log | sed 's/^/# /'; \
-		echo "not ok 1 host: fuzz_ops corpus regression (log: $(out)/fuzz-regress.log)"; exit 1; \
-	fi; \
-	if $(MAKE) --no-print-directory -s -C cxx_core/tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS) \
-		>$(out)/fuzz.log 2>&1; then \
-		grep -E '^Done|DONE' $(out)/fuzz.log | tail -n1 | sed 's/^/# /'; \
-		echo "ok 2 host: fuzz_ops, $(FUZZ_SECONDS) s against the reference model"; \
-	else \
-		tail -n 40 $(out)/fuzz.log | sed 's/^/# /'; \
-		echo "not ok 2 host: fuzz_ops (log: $(out)/fuzz.log)"; exit 1; \
-	fi
+	@scripts/fuzz-check.sh $(FUZZ_SECONDS)
 
 lint: module
 	scripts/lint.sh $(KDIR) $(kbuild-args)
 
-vm-test: module
-	scripts/vm/check.sh
+# The modules the tests load, built against cxipi.ko's exports: the
+# in-kernel clients of the selftests, the sample and the benchmark.
+test-modules: module
+	$(MAKE) --no-print-directory -C selftests/client
+	$(MAKE) --no-print-directory -C samples
+	$(MAKE) --no-print-directory -C bench
 
-# Every step runs, so that one failure does not hide another; the summary
-# counts every TAP line of the log and fails the target on any failure.
-# Without ARCH=, make check goes on with the debug kernels' suites (a short
-# stress) and the arm64 board's; with ARCH=, it runs that architecture's
-# steps only.  CHECK_MORE= (empty) leaves the two out.
+# What the VM runner packs (scripts/vm/vm.sh): the modules in cxipi/, and
+# in cxipi/ksft/ the selftests as kselftest installs them, with its stock
+# runner and the list of what it runs.
+ksft-dir := /var/cache/cxipi/ksft
+vm-root := $(out)/vm-root-$(karch)/cxipi
+vm-root: test-modules
+	$(MAKE) --no-print-directory -C selftests KSFT_DIR=$(ksft-dir)
+	rm -rf $(vm-root)
+	mkdir -p $(vm-root)/ksft
+	for dir in . selftests/client samples bench; do \
+		sed 's/\.o$$/.ko/' $$dir/modules.order | while read -r ko; do \
+			case $$ko in /*) ;; *) ko=$$dir/$$ko ;; esac; \
+			cp $$ko $(vm-root)/ || exit 1; \
+		done || exit 1; \
+	done
+	$(MAKE) --no-print-directory -s -C selftests KSFT_DIR=$(ksft-dir) \
+		install INSTALL_PATH=$(vm-root)/ksft/cxipi
+	$(MAKE) --no-print-directory -s -C selftests KSFT_DIR=$(ksft-dir) \
+		emit_tests COLLECTION=cxipi >$(vm-root)/ksft/kselftest-list.txt
+	cp -r $(ksft-dir)/run_kselftest.sh $(ksft-dir)/kselftest $(vm-root)/ksft/
+
+# The VM jobs (scripts/vm/guest/jobs/) through the one runner; VM_SMP,
+# VM_KERNEL, VM_MEM, VM_TIMEOUT and STRESS_SECONDS reach it from make's
+# command line (see scripts/vm/vm.sh).
+vm-test: vm-root
+	scripts/vm/vm.sh check
+vm-stress: vm-root
+	scripts/vm/vm.sh stress
+vm-failslab: vm-root
+	scripts/vm/vm.sh failslab
+
+# Every step runs, so that one failure does not hide another; then one
+# more TAP stream says which steps exited 0, and the closing count reads
+# every stream of the log against its plan.  Without ARCH=, make check
+# goes on with the debug kernels' suites (with STRESS_SECONDS of stress)
+# and the arm64 board's; with ARCH=, it runs that architecture's steps
+# only.  CHECK_MORE= (empty) leaves the two out.
 CHECK_MORE ?= $(if $(ARCH),,$(if $(filter x86,$(host-arch)),debug-test arm64-test))
+check-steps := module lint dkms host-test fuzz vm-test $(CHECK_MORE)
 check: deps
-	@mkdir -p $(out); set -o pipefail; rc=0; \
-	for step in module lint dkms host-test fuzz vm-test $(CHECK_MORE); do \
+	@mkdir -p $(out); . selftests/tap.sh; \
+	{ failed=; \
+	for step in $(check-steps); do \
 		echo "# make $$step"; \
-		$(MAKE) --no-print-directory $$step || { rc=1; echo "not ok - make $$step failed"; }; \
-	done 2>&1 | tee $(out)/check.log || rc=1; \
-	scripts/tap-count.sh $(out)/check.log || rc=1; exit $$rc
+		$(MAKE) --no-print-directory $$step || failed="$$failed $$step"; \
+	done; \
+	tap_plan $(words $(check-steps)); \
+	for step in $(check-steps); do \
+		case " $$failed " in *" $$step "*) false ;; esac; \
+		tap_result $$? "make $$step exited 0"; \
+	done; } 2>&1 | tee $(out)/check.log; \
+	scripts/tap-summary.py $(out)/check.log
 
 # The arm64 board's steps of make check, after the host's.  The module is
 # built in place, so the tree's cxipi.ko is arm64's afterwards.
 arm64-test:
 	@rc=0; for step in deps module lint dkms vm-test; do \
 		echo "# make ARCH=arm64 $$step"; \
-		$(MAKE) --no-print-directory ARCH=arm64 $$step || \
-			{ rc=1; echo "not ok - make ARCH=arm64 $$step failed"; }; \
+		$(MAKE) --no-print-directory ARCH=arm64 $$step || rc=1; \
 	done; exit $$rc
 
 # A sub-make, so that KDIR is found after deps has installed the headers.
 run: deps
-	@$(MAKE) --no-print-directory module
-	scripts/vm/run.sh
+	@$(MAKE) --no-print-directory vm-root
+	scripts/vm/vm.sh run
 
-# Every CPU at once for STRESS_SECONDS in a VM (make check runs 5 s of it):
-# reserve, destroy, send, raise, ack and read; then the per-CPU books of
-# both domains, which must balance.  CXIPI_STRESS_SMP= picks the VMs.
-STRESS_SECONDS ?= 60
+# Every CPU at once for STRESS_SECONDS in a VM (make check's debug kernels
+# run 10 s of it, plain make stress 60): reserve, destroy, send, raise, ack
+# and read; then the per-CPU books of both domains, which must balance;
+# then the hotplug loop for as long.
+STRESS_SECONDS ?= $(if $(filter check,$(MAKECMDGOALS)),10,60)
+export STRESS_SECONDS
 stress: deps
-	@$(MAKE) --no-print-directory module
-	STRESS_SECONDS=$(STRESS_SECONDS) scripts/vm/stress.sh
+	@mkdir -p $(out); set -o pipefail; \
+	$(MAKE) --no-print-directory vm-stress 2>&1 | tee $(out)/stress.log; \
+	scripts/tap-summary.py $(out)/stress.log
 
-# The selftests and STRESS_SECONDS of stress (and of the hotplug loop) on
-# each debug kernel built from linux-source (scripts/debug/*.config):
-# kasan (KASAN, UBSAN, failslab) and kcsan (KCSAN), both with lockdep,
+# The selftests, the failslab job and STRESS_SECONDS of stress on each
+# debug kernel built from linux-source (scripts/debug/*.config): kasan
+# (KASAN, UBSAN, failslab, KUnit) and kcsan (KCSAN), both with lockdep,
 # atomic-sleep checks, kmemleak and debugobjects; each cached in
 # /var/cache/cxipi/debug and reused while its config is unchanged.  The
-# first builds take long: see README.
+# first builds take long: see README.  cxipi and its test modules are
+# built in place against each kernel, so the tree's cxipi.ko is the last
+# one's afterwards.
 check-debug: deps
 	@mkdir -p $(out); set -o pipefail; \
-	$(MAKE) --no-print-directory debug-test CHECK_STRESS_SECONDS=$(STRESS_SECONDS) 2>&1 | \
-		tee $(out)/check-debug.log; \
-	rc=$$?; scripts/tap-count.sh $(out)/check-debug.log || rc=1; exit $$rc
+	$(MAKE) --no-print-directory debug-test 2>&1 | tee $(out)/check-debug.log; \
+	scripts/tap-summary.py $(out)/check-debug.log
 
 # The debug kernels' suites, one after the other (a failure in the first
-# does not skip the second); make check runs them with CHECK_STRESS_SECONDS.
-CHECK_STRESS_SECONDS ?= 10
+# does not skip the second).
 DEBUG_KERNELS ?= kasan kcsan
 debug-test:
 	@rc=0; for kernel in $(DEBUG_KERNELS); do \
 		echo "# debug kernel $$kernel"; \
-		STRESS_SECONDS=$(CHECK_STRESS_SECONDS) scripts/debug/check.sh $$kernel || \
-			{ rc=1; echo "not ok - debug kernel $$kernel failed"; }; \
+		start=$$(date +%s); \
+		kdir=$$(scripts/debug/kernel.sh $$kernel) || { rc=1; continue; }; \
+		jobs="vm-test $$(grep -q '^CONFIG_FAILSLAB=y' $$kdir/include/config/auto.conf && \
+			echo vm-failslab) vm-stress"; \
+		$(MAKE) --no-print-directory KDIR=$$kdir VM_KERNEL=$$kdir/arch/x86/boot/bzImage \
+			VM_MEM=2048 VM_TIMEOUT=2400 VM_SMP=4,maxcpus=8 -k $$jobs || rc=1; \
+		echo "# debug kernel $$kernel: its suite took $$(($$(date +%s) - start)) s"; \
 	done; exit $$rc
 
 # Benchmarks: cxipi against the kernel's own cross-CPU calls in the VM
 # (-smp 4 and -smp 8), then the core's costs on the host.  Numbers, never
 # a verdict: a benchmark does not fail the build.
 bench: deps
-	@$(MAKE) --no-print-directory module
-	scripts/vm/bench.sh
+	@$(MAKE) --no-print-directory vm-root
+	scripts/vm/vm.sh bench
+	mkdir -p $(out)/bench; for log in $(out)/vm/console-bench-$(karch)-smp*.log; do \
+		smp=$${log##*-smp}; \
+		sed -n 's/^[# ]*BENCH //p' $$log >$(out)/bench/vm-smp$${smp%.log}.txt; \
+	done
 	/usr/bin/python3 bench/report.py
 	$(MAKE) --no-print-directory -C cxx_core/tests/bench report
 

@@ -6,7 +6,8 @@
 # Besides Debian packages it prepares, in $CXIPI_CACHE (default
 # /var/cache/cxipi, shared by every clone on the machine):
 #   vmlinuz-<ver>     the Debian kernel matching the installed headers
-#   ksft/             kselftest.h and kselftest_harness.h from linux-source
+#   ksft/             kselftest's headers, lib.mk and stock runner
+#                     (run_kselftest.sh, kselftest/) from linux-source
 #   checkpatch/       checkpatch.pl and the data files it reads
 # (flex, bison, bc, libelf and libssl are for make check-debug's kernel.)
 # With ARCH=arm64 (make ARCH=arm64 ...) it also prepares the arm64 board
@@ -20,7 +21,7 @@ packages=(
 	linux-headers-amd64 linux-source-6.1 qemu-system-x86 busybox-static
 	cpio gcc-12 g++-12 sparse libgtest-dev libbenchmark-dev libc6-dev
 	clang-format clang libclang-rt-14-dev kmod xz-utils valgrind
-	python3-matplotlib dkms
+	python3-matplotlib dkms rsync
 	flex bison bc libelf-dev libssl-dev
 )
 if [ "${ARCH:-}" = arm64 ]; then
@@ -62,18 +63,24 @@ if [ ! -s "$cache/vmlinuz-$kver" ]; then
 fi
 
 # Only the few files cxipi uses come out of the kernel source tarball.
-if [ ! -s "$cache/ksft/kselftest_harness.h" ] || [ ! -s "$cache/checkpatch/checkpatch.pl" ]; then
-	echo "deps: extracting kselftest headers and checkpatch from linux-source"
+if [ ! -s "$cache/ksft/run_kselftest.sh" ] || [ ! -s "$cache/checkpatch/checkpatch.pl" ]; then
+	echo "deps: extracting kselftest and checkpatch from linux-source"
 	src=$(ls /usr/src/linux-source-*.tar.xz | sort -V | tail -n1)
 	top=$(basename "$src" .tar.xz)
 	work=$(mktemp -d)
 	tar -xJf "$src" -C "$work" \
 		"$top/tools/testing/selftests/kselftest.h" \
 		"$top/tools/testing/selftests/kselftest_harness.h" \
+		"$top/tools/testing/selftests/lib.mk" \
+		"$top/tools/testing/selftests/run_kselftest.sh" \
+		"$top/tools/testing/selftests/kselftest" \
 		"$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" \
 		"$top/scripts/const_structs.checkpatch" "$top/scripts/kernel-doc"
-	mkdir -p "$cache/ksft" "$cache/checkpatch"
-	cp "$work/$top"/tools/testing/selftests/kselftest*.h "$cache/ksft/"
+	mkdir -p "$cache/checkpatch"
+	rm -rf "$cache/ksft.tmp"
+	cp -r "$work/$top/tools/testing/selftests" "$cache/ksft.tmp"
+	rm -rf "$cache/ksft"
+	mv "$cache/ksft.tmp" "$cache/ksft"
 	cp "$work/$top"/scripts/{checkpatch.pl,spelling.txt,const_structs.checkpatch,kernel-doc} \
 		"$cache/checkpatch/"
 	rm -rf "$work"

@@ -6,6 +6,7 @@
 # (from make) against the arm64 headers, as on a board; here a cross build.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/selftests/tap.sh"
 case ${ARCH:-x86} in
 arm64) flavour=arm64 dkms_arch=aarch64 ;;
 *) flavour=amd64 dkms_arch=x86_64 ;;
@@ -21,13 +22,14 @@ git -C "$top" ls-files -z | (cd "$top" && xargs -0 cp --parents -t "$work/src/cx
 # The headers by path: unpacked arm64 headers have no /lib/modules link.
 dkms="dkms --dkmstree $work/tree --sourcetree $work/src -m cxipi -v $version"
 dkms+=" -k $kver -a $dkms_arch --kernelsourcedir $headers"
+tap_plan 1
 if $dkms add >"$work/log" 2>&1 && $dkms build >>"$work/log" 2>&1 &&
 	modinfo "$work/tree/cxipi/$version/$kver/$dkms_arch/module/cxipi.ko"* >>"$work/log" 2>&1; then
 	grep -E "^(version|vermagic|filename):" "$work/log" | sed "s/^/# /"
-	echo "ok 1 dkms: add and build cxipi $version for $kver"
+	tap_result 0 "dkms: add and build cxipi $version for $kver"
 else
 	sed 's/^/# /' "$work/log"
 	find "$work/tree" -name make.log -exec sed 's/^/# /' {} \;
-	echo "not ok 1 dkms: add and build cxipi $version for $kver"
-	exit 1
+	tap_result 1 "dkms: add and build cxipi $version for $kver"
 fi
+tap_exit

@@ -13,11 +13,7 @@ kdir=$1
 shift
 cd "$top"
 
-n=0
-tap() {	# tap STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n lint: $2"; else echo "not ok $n lint: $2"; fi
-}
+. "$top/selftests/tap.sh"
 
 # The kernel C that git tracks (not the build's generated *.mod.c).
 mapfile -t c_files < <(git ls-files 'shim/*.[ch]' 'include/*.h' \
@@ -26,23 +22,24 @@ for f in "${c_files[@]}"; do
 	out=$("$cache/checkpatch/checkpatch.pl" --strict --no-tree --terse -f "$f" 2>&1)
 	rc=$?
 	[ $rc -eq 0 ] || echo "$out" | sed 's/^/# /'
-	tap $rc "checkpatch --strict $f"
+	tap_result $rc "lint: checkpatch --strict $f"
 done
 
 out=$(perl "$cache/checkpatch/kernel-doc" -none shim/*.c shim/*.h include/*.h 2>&1)
 [ -z "$out" ] || echo "$out" | sed 's/^/# /'
 test -z "$out"
-tap $? "kernel-doc reports nothing on shim/"
+tap_result $? "lint: kernel-doc reports nothing on shim/"
 
 # Rebuild every C file through sparse; any line it adds is a finding.
 out=$(make -s -C "$kdir" M="$top" "$@" C=2 modules 2>&1 |
 	grep -v '^Skipping BTF generation')
 [ -z "$out" ] || echo "$out" | sed 's/^/# /'
 test -z "$out"
-tap $? "sparse (make C=2) and the compiler report nothing"
+tap_result $? "lint: sparse (make C=2) and the compiler report nothing"
 
 out=$(clang-format --dry-run "${c_files[@]}" selftests/*.c selftests/*.h \
 	cxx_core/*.cpp cxx_core/*.hpp 2>&1)
 [ -z "$out" ] || echo "$out" | head -n 20 | sed 's/^/# /'
 test -z "$out"
-tap $? "clang-format leaves the kernel C, the selftests and the C++ core unchanged"
+tap_result $? "lint: clang-format leaves the kernel C, the selftests and the C++ core unchanged"
+tap_exit

@@ -4,17 +4,15 @@
 # every entry of the document exists, with the mode the document says.
 # busybox sh; TAP on stdout; exit 0 pass, 1 fail, 4 skip.
 dir=$(dirname "$0")
-abi=${CXIPI_ABI:-$dir/../sysfs-kernel-cxipi}
+. "$dir/cxipi_lib.sh"
+abi=${CXIPI_ABI:-$dir/sysfs-kernel-cxipi}
 root=/sys/kernel/cxipi
 d=$root/domains/cxipi-percpu
 
-echo "TAP version 13"
 if [ ! -d $root ] || [ ! -f "$abi" ]; then
-	echo "1..0 # SKIP cxipi not loaded or $abi missing"
-	exit 4
+	tap_skip_all "cxipi not loaded or $abi missing"
 fi
-echo "1..3"
-fail=0
+tap_plan 3
 
 echo "abi 0" >$d/reserve || { echo "Bail out! cannot reserve"; exit 1; }
 trap 'echo 0 >$d/reservations/abi/destroy' EXIT
@@ -34,22 +32,14 @@ only_in() {
 
 [ -s /tmp/abi.doc ] && [ -s /tmp/abi.live ] || { echo "Bail out! nothing to compare"; exit 1; }
 missing=$(only_in /tmp/abi.live /tmp/abi.doc) || { echo "Bail out! grep failed"; exit 1; }
-if [ -z "$missing" ]; then
-	echo "ok 1 every file under $root is documented"
-else
-	echo "$missing" | sed 's/^/# undocumented: /'
-	echo "not ok 1 every file under $root is documented"
-	fail=1
-fi
+[ -z "$missing" ] || echo "$missing" | sed 's/^/# undocumented: /'
+[ -z "$missing" ]
+tap_result $? "every file under $root is documented"
 
 absent=$(only_in /tmp/abi.doc /tmp/abi.live) || { echo "Bail out! grep failed"; exit 1; }
-if [ -z "$absent" ]; then
-	echo "ok 2 every documented entry exists"
-else
-	echo "$absent" | sed 's/^/# absent: /'
-	echo "not ok 2 every documented entry exists"
-	fail=1
-fi
+[ -z "$absent" ] || echo "$absent" | sed 's/^/# absent: /'
+[ -z "$absent" ]
+tap_result $? "every documented entry exists"
 
 # (RO) entries are readable and not writable, (WO) the reverse.
 bad=0
@@ -65,10 +55,5 @@ for f in $(find $root -type f); do
 		cat "$f" >/dev/null || { echo "# $f: cannot be read"; bad=1; }
 	fi
 done
-if [ $bad -eq 0 ]; then
-	echo "ok 3 modes match read-only and write-only files"
-else
-	echo "not ok 3 modes match read-only and write-only files"
-	fail=1
-fi
-exit $fail
+tap_result $bad "modes match read-only and write-only files"
+tap_exit

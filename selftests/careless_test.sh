@@ -13,16 +13,14 @@
 # or cxipi not loaded).  Leaves cxipi loaded.
 . "$(dirname "$0")/cxipi_lib.sh"
 
-ko=${CXIPI_CARELESS_KO:-$(dirname "$0")/../cxipi_careless.ko}
+ko=${CXIPI_CARELESS_KO:-/cxipi/cxipi_careless.ko}
 cxipi_ko=${CXIPI_KO:-/cxipi/cxipi.ko}
 refcnt=/sys/module/cxipi/refcnt
 
-echo "TAP version 13"
 if [ ! -f "$ko" ] || [ ! -d /sys/module/cxipi ]; then
-	echo "1..0 # SKIP no $ko, or cxipi is not loaded"
-	exit $ksft_skip
+	tap_skip_all "no $ko, or cxipi is not loaded"
 fi
-echo "1..7"
+tap_plan 7
 
 canary="cxipi_careless_test: canary $$"
 echo "$canary" >/dev/kmsg
@@ -34,23 +32,23 @@ loaded=$?
 with=$(cat $refcnt)
 # One reference for the module that links against cxipi, one for the virq.
 [ $loaded -eq 0 ] && [ "$with" -eq $((before + 2)) ]
-result $? "a virq allocated outside the API holds cxipi: refcnt $before, then $with with the careless driver loaded"
+tap_result $? "a virq allocated outside the API holds cxipi: refcnt $before, then $with with the careless driver loaded"
 
 set -- $(after_canary | sed -n 's/.*cxipi_careless: percpu \([0-9]*\) single \([0-9]*\) foreign.*/\1 \2/p')
 pc=${1:-0} sg=${2:-0}
 rmmod cxipi_careless
 [ $? -eq 0 ] && [ "$(cat $refcnt)" -eq "$before" ] && [ "$pc" -gt 0 ] && [ "$sg" -gt 0 ]
-result $? "the careless driver unloads, leaving virqs $pc (with a handler) and $sg reserved; refcnt back to $(cat $refcnt)"
+tap_result $? "the careless driver unloads, leaving virqs $pc (with a handler) and $sg reserved; refcnt back to $(cat $refcnt)"
 
 rmmod cxipi
-result $? "rmmod cxipi with the careless driver's reservations live"
+tap_result $? "rmmod cxipi with the careless driver's reservations live"
 
 warnings=$(after_canary | grep -c 'cxipi: unloading with 2 IPI reservations their users left (1 handlers)')
 [ "$warnings" -eq 1 ]
-result $? "one warning names what was destroyed ($warnings)"
+tap_result $? "one warning names what was destroyed ($warnings)"
 
 [ ! -e /sys/kernel/irq/$pc ] && [ ! -e /sys/kernel/irq/$sg ] && [ ! -e /proc/irq/$pc ]
-result $? "virqs $pc and $sg are gone"
+tap_result $? "virqs $pc and $sg are gone"
 
 # Every file that describes an irq, cxipi's former ones included.
 for f in /sys/kernel/irq/*/* /proc/irq/*/* /proc/interrupts; do
@@ -59,8 +57,8 @@ done
 bad=$(after_canary | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection')
 [ -z "$bad" ] || printf '%s\n' "$bad" | head -n 20 | sed 's/^/# /'
 [ -z "$bad" ]
-result $? "every file under /sys/kernel/irq and /proc/irq read; kernel log clean"
+tap_result $? "every file under /sys/kernel/irq and /proc/irq read; kernel log clean"
 
 insmod "$cxipi_ko"
-result $? "cxipi loads again"
-exit $fail
+tap_result $? "cxipi loads again"
+tap_exit

@@ -14,7 +14,7 @@
 # test VM /cxipi/selftests/cxipi_client.ko), or $CXIPI_CLIENT_KO.
 
 ksft_skip=4
-ko=${CXIPI_CLIENT_KO:-$(dirname "$0")/../cxipi_client.ko}
+ko=${CXIPI_CLIENT_KO:-/cxipi/cxipi_client.ko}
 param=/sys/module/cxipi/parameters/single_hwirqs
 
 echo "TAP version 13"

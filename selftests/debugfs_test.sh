@@ -9,12 +9,10 @@
 dbg=/sys/kernel/debug/cxipi
 d=/sys/kernel/cxipi/domains/cxipi-percpu
 
-echo "TAP version 13"
 if [ ! -d $dbg ] || [ ! -d $d ]; then
-	echo "1..0 # SKIP no debugfs or cxipi not loaded"
-	exit 4
+	tap_skip_all "no debugfs or cxipi not loaded"
 fi
-echo "1..4"
+tap_plan 4
 
 echo "dbg 1-2" >$d/reserve || { echo "Bail out! cannot reserve"; exit 1; }
 virq=$(cat $d/reservations/dbg/virq)
@@ -25,12 +23,12 @@ readable=0
 for f in $dbg/*; do
 	cat "$f" >/dev/null || readable=1
 done
-result $readable "every file under $dbg reads"
+tap_result $readable "every file under $dbg reads"
 
 view=$(cat $dbg/cxipi-percpu)
 echo "$view" | grep -qE "^ *$h1 +$virq .*base=$virq targets=1-2" &&
 	echo "$view" | grep -qE "^ *$h2 +$((virq + 1)) .*base=$virq targets=1-2"
-result $? "cxipi-percpu shows hwirqs $h1 $h2 of virqs $virq $((virq + 1)), targets 1-2"
+tap_result $? "cxipi-percpu shows hwirqs $h1 $h2 of virqs $virq $((virq + 1)), targets 1-2"
 echo 1-2 >$d/reservations/dbg/destroy
 
 # A coprocessor: a doorbell sent to it shows as pending there.
@@ -44,13 +42,13 @@ for c in $(seq 0 63); do
 	fi
 done
 if [ -z "$coproc" ]; then
-	skip_result "no CPU is possible but offline"
+	tap_skip "no CPU is possible but offline"
 else
 	echo "lat $coproc" >$d/reserve
 	echo "$coproc" >$d/reservations/lat/send
 	h=$(cat $d/reservations/lat/hwirqs)
 	cat $dbg/cxipi-percpu | grep -qE "^ *$h .*pending: $coproc\$"
-	result $? "a doorbell latched at coprocessor $coproc shows as pending there"
+	tap_result $? "a doorbell latched at coprocessor $coproc shows as pending there"
 	echo "$coproc" >$d/reservations/lat/destroy
 fi
 
@@ -71,5 +69,5 @@ while kill -0 $churner 2>/dev/null; do
 done
 wait $churner
 [ $failed -eq 0 ] && [ $reads -gt 0 ] && [ ! -e $d/reservations/churn ]
-result $? "$reads reads of $dbg/cxipi-percpu racing 100 reserve/destroy rounds, $failed failed"
-exit $fail
+tap_result $? "$reads reads of $dbg/cxipi-percpu racing 100 reserve/destroy rounds, $failed failed"
+tap_exit

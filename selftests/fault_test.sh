@@ -24,12 +24,10 @@ dbg=/sys/kernel/debug/cxipi
 param=/sys/module/cxipi/parameters/fail_alloc
 max=200
 
-echo "TAP version 13"
 if [ ! -f "$ko" ]; then
-	echo "1..0 # SKIP no $ko"
-	exit $ksft_skip
+	tap_skip_all "no $ko"
 fi
-echo "1..7"
+tap_plan 7
 
 
 # A fresh canary in the kernel log; read_log puts what follows it in $log.
@@ -78,9 +76,9 @@ was_loaded=no
 if [ -d /sys/module/cxipi ]; then
 	was_loaded=yes
 	rmmod cxipi
-	result $? "rmmod cxipi, which the runner loaded"
+	tap_result $? "rmmod cxipi, which the runner loaded"
 else
-	result 0 "cxipi was not loaded # SKIP nothing to unload"
+	tap_result 0 "cxipi was not loaded # SKIP nothing to unload"
 fi
 
 # ---- module init ------------------------------------------------------------
@@ -113,9 +111,9 @@ done
 allocs=$((loaded - 1))
 echo "# module init makes $allocs allocations that fail_alloc counts"
 [ $loaded -gt 1 ] && [ $bad -eq 0 ]
-result $? "insmod fails cleanly with each of the $allocs allocations of init failing: ENOMEM, nothing left, log clean"
+tap_result $? "insmod fails cleanly with each of the $allocs allocations of init failing: ENOMEM, nothing left, log clean"
 [ $clean_load -eq 1 ] && [ -d $root ]
-result $? "insmod fail_alloc=$loaded (past the last allocation) loads, with no failure injected"
+tap_result $? "insmod fail_alloc=$loaded (past the last allocation) loads, with no failure injected"
 
 # The module so loaded works: reserve, send, count, destroy.
 works() {	# works DOMAIN-DIR NAME
@@ -130,7 +128,7 @@ works() {	# works DOMAIN-DIR NAME
 	echo 0 >"$1/reservations/$2/destroy" && [ ! -e "$1/reservations/$2" ]
 }
 [ $loaded -gt 0 ] && echo 0 >$param && works $root/domains/cxipi-percpu fresh
-result $? "the module so loaded reserves, sends once, counts one run on CPU 0, destroys"
+tap_result $? "the module so loaded reserves, sends once, counts one run on CPU 0, destroys"
 
 # ---- reserve ------------------------------------------------------------------
 # reserve_with DOMAIN-DIR NAME CPULIST: for N = 1, 2, ... reserve with
@@ -170,7 +168,7 @@ reserve_with() {
 for dom in cxipi-percpu cxipi-single; do
 	dd=$root/domains/$dom
 	if [ $loaded -eq 0 ]; then
-		result 1 "$dom: reserve fails cleanly with each allocation failing # cxipi not loaded"
+		tap_result 1 "$dom: reserve fails cleanly with each allocation failing # cxipi not loaded"
 		continue
 	fi
 	reserve_allocs=0
@@ -178,15 +176,15 @@ for dom in cxipi-percpu cxipi-single; do
 		echo 1 >$dd/reservations/faulty/send_mask &&
 		echo 0-1 >$dd/reservations/faulty/destroy && [ ! -e $dd/reservations/faulty ] &&
 		[ $reserve_allocs -gt 0 ]
-	result $? "$dom: reserve of CPUs 0-1 is ENOMEM with each of its $reserve_allocs allocations failing, free and reservations/ unchanged; then it reserves, sends, destroys"
+	tap_result $? "$dom: reserve of CPUs 0-1 is ENOMEM with each of its $reserve_allocs allocations failing, free and reservations/ unchanged; then it reserves, sends, destroys"
 done
 
 echo 0 >$param 2>/dev/null
 rmmod cxipi 2>/dev/null
 if [ "$was_loaded" = yes ]; then
 	insmod "$ko"
-	result $? "cxipi loaded again, without fail_alloc, for the tests that follow"
+	tap_result $? "cxipi loaded again, without fail_alloc, for the tests that follow"
 else
-	result 0 "cxipi left unloaded, as found"
+	tap_result 0 "cxipi left unloaded, as found"
 fi
-exit $fail
+tap_exit

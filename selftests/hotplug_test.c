@@ -10,7 +10,7 @@
  * coalesced + delivered == 3, every delivery ran the handler there once,
  * nothing is left pending, nothing dropped.
  *
- * while_sending: for CXIPI_HOTPLUG_SECONDS (default 5) one process takes
+ * while_sending: for STRESS_SECONDS (default 5) one process takes
  * victims offline and online in turn, one per domain sends and send_masks
  * to victims whatever their state, one reserves and destroys short-lived
  * reservations over the victims, and one reads the knobs.  Once every
@@ -301,7 +301,7 @@ TEST_F_TIMEOUT(hotplug, while_sending, MAX_SECONDS + 300)
 	static unsigned long received[NR_DOMAINS][CXIPI_MAX_CPUS];
 	unsigned long handled[CXIPI_MAX_CPUS], delivered;
 	unsigned long total_delivered = 0, total_handled = 0;
-	const char *env = getenv("CXIPI_HOTPLUG_SECONDS");
+	const char *env = getenv("STRESS_SECONDS");
 	double seconds = env ? atof(env) : 5;
 	unsigned int seed = time(NULL);
 	long free_before[NR_DOMAINS];

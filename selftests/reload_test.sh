@@ -21,12 +21,10 @@ root=/sys/kernel/cxipi
 pc=$root/domains/cxipi-percpu
 sg=$root/domains/cxipi-single
 
-echo "TAP version 13"
 if [ ! -f "$ko" ]; then
-	echo "1..0 # SKIP no $ko"
-	exit $ksft_skip
+	tap_skip_all "no $ko"
 fi
-echo "1..5"
+tap_plan 5
 
 
 canary="cxipi_reload_test: canary $$"
@@ -106,19 +104,19 @@ done
 done_rounds=$((i - 1))
 
 [ $user_bad -eq 0 ] && [ $done_rounds -eq "$rounds" ]
-result $? "$done_rounds rounds of insmod; reserve on both domains, send, counted on CPU 1; rmmod with the reservations live"
+tap_result $? "$done_rounds rounds of insmod; reserve on both domains, send, counted on CPU 1; rmmod with the reservations live"
 [ $left_bad -eq 0 ]
-result $? "no /sys/kernel/cxipi nor /sys/kernel/debug/cxipi after any unload"
+tap_result $? "no /sys/kernel/cxipi nor /sys/kernel/debug/cxipi after any unload"
 irqs_after=$(ls /sys/kernel/irq | wc -l)
 [ $irq_bad -eq 0 ] && [ "$irqs_after" -eq "$irqs_before" ]
-result $? "no cxipi line in /proc/interrupts after any unload; irq descriptors $irqs_before before, $irqs_after after"
+tap_result $? "no cxipi line in /proc/interrupts after any unload; irq descriptors $irqs_before before, $irqs_after after"
 
 bad=$(dmesg | awk -v c="$canary" 'seen; index($0, c) { seen = 1 }' |
 	grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection')
 [ -z "$bad" ] || printf '%s\n' "$bad" | head -n 20 | sed 's/^/# /'
 [ -z "$bad" ]
-result $? "kernel log after the canary is clean: no warning, bug, oops or call trace"
+tap_result $? "kernel log after the canary is clean: no warning, bug, oops or call trace"
 
 insmod "$ko"
-result $? "cxipi loaded again for the tests that follow"
-exit $fail
+tap_result $? "cxipi loaded again for the tests that follow"
+tap_exit

@@ -17,10 +17,8 @@ ko=${CXIPI_SAMPLE_KO:-/cxipi/cxipi_remoteproc_sample.ko}
 mod=cxipi_remoteproc_sample
 cpus=/sys/devices/system/cpu
 
-echo "TAP version 13"
 skip() {
-	echo "1..0 # SKIP $*"
-	exit $ksft_skip
+	tap_skip_all "$*"
 }
 [ -d /sys/module/cxipi ] || skip "cxipi.ko is not loaded"
 [ -f "$ko" ] || skip "no $ko (build samples/)"
@@ -34,7 +32,7 @@ last=${last##*[-,]}
 if [ -z "$coproc" ] || [ "$coproc" -gt "$last" ]; then
 	skip "no CPU is possible but offline (boot with maxcpus above the CPU count)"
 fi
-echo "1..6"
+tap_plan 6
 
 # A leftover of an earlier run would make insmod fail.
 rmmod $mod 2>/dev/null
@@ -51,12 +49,12 @@ sample_lines() {
 }
 
 insmod "$ko"
-result $? "insmod $ko"
+tap_result $? "insmod $ko"
 lines=$(sample_lines)
 [ -z "$lines" ] || printf '%s\n' "$lines" | sed 's/^/# /'
 
 printf '%s\n' "$lines" | grep -qE "^handshake complete: linux cpu 0 <-> coprocessor cpu $coproc, hwirqs [0-9]+/[0-9]+$"
-result $? "handshake complete with coprocessor CPU $coproc"
+tap_result $? "handshake complete with coprocessor CPU $coproc"
 
 # "reserved linux-to-remote virq L (CPU c), remote-to-linux virq R (CPU 0)"
 virq=$(printf '%s\n' "$lines" |
@@ -71,17 +69,17 @@ counts=$(awk -v irq="${virq:-none}:" -v name=$mod '
 	}' /proc/interrupts)
 echo "# remote-to-linux irq ${virq:-?}: count on CPU 0 and on the others: ${counts:-no row}"
 [ "$counts" = "1 0" ]
-result $? "remote-to-linux irq ${virq:-?} ran once, on CPU 0 (/proc/interrupts)"
+tap_result $? "remote-to-linux irq ${virq:-?} ran once, on CPU 0 (/proc/interrupts)"
 
 rmmod $mod
-result $? "rmmod $mod"
+tap_result $? "rmmod $mod"
 
 [ -n "$virq" ] && ! grep -qE "^ *$virq:.* $mod\$" /proc/interrupts
-result $? "irq ${virq:-?} is gone from /proc/interrupts after rmmod"
+tap_result $? "irq ${virq:-?} is gone from /proc/interrupts after rmmod"
 
 bad=$(log_after_canary | grep -E 'WARNING:|BUG:|Oops|Call Trace')
 [ -z "$bad" ] || printf '%s\n' "$bad" | head -n 20 | sed 's/^/# /'
 [ -z "$bad" ]
-result $? "kernel log after the canary is clean: no warning, bug, oops or call trace"
+tap_result $? "kernel log after the canary is clean: no warning, bug, oops or call trace"
 
-exit $fail
+tap_exit

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Everything at once: one worker process per online CPU, pinned there, for
- * CXIPI_STRESS_SECONDS (default 5), each reserving and destroying (whole or
+ * STRESS_SECONDS (default 5), each reserving and destroying (whole or
  * in part) its own named reservations on both domains, sending to them with
  * send and send_mask, ringing them as a coprocessor would (raise), taking
  * what latched at coprocessors (ack), and reading sysfs and debugfs files.
@@ -394,7 +394,7 @@ TEST_F_TIMEOUT(stress, every_cpu_at_once_and_the_books_balance,
 	CXIPI_UNLESS_SKIPPED();
 	static struct cxipi_books before[NR_DOMAINS][CXIPI_MAX_CPUS],
 		after[NR_DOMAINS][CXIPI_MAX_CPUS];
-	const char *env = getenv("CXIPI_STRESS_SECONDS");
+	const char *env = getenv("STRESS_SECONDS");
 	double seconds = env ? atof(env) : 5;
 	uint64_t possible = cxipi_read_cpus("/sys/devices/system/cpu/possible");
 	uint64_t online = cxipi_read_cpus("/sys/devices/system/cpu/online");

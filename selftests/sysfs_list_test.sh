@@ -15,10 +15,8 @@ ko=${CXIPI_KO:-/cxipi/cxipi.ko}
 hwirqs=1200
 d=/sys/kernel/cxipi/domains/cxipi-percpu
 
-echo "TAP version 13"
 if [ ! -f "$ko" ]; then
-	echo "1..0 # SKIP no $ko"
-	exit $ksft_skip
+	tap_skip_all "no $ko"
 fi
 
 # A coprocessor: a possible CPU that is offline, else one taken offline.
@@ -29,16 +27,15 @@ if [ -z "$cpu" ]; then
 	online=$(cat /sys/devices/system/cpu/online)
 	cpu=${online##*[-,]}
 	if [ "$cpu" = 0 ] || ! echo 0 >/sys/devices/system/cpu/cpu$cpu/online; then
-		echo "1..0 # SKIP no CPU to use as a coprocessor"
-		exit $ksft_skip
+		tap_skip_all "no CPU to use as a coprocessor"
 	fi
 	took=$cpu
 fi
-echo "1..3"
+tap_plan 3
 
 rmmod cxipi 2>/dev/null
 insmod "$ko" percpu_hwirqs=$hwirqs
-result $? "cxipi loaded with $hwirqs doorbells on cxipi-percpu"
+tap_result $? "cxipi loaded with $hwirqs doorbells on cxipi-percpu"
 
 h=0
 while [ $h -lt $hwirqs ]; do
@@ -51,13 +48,13 @@ err=$(cat /tmp/sysfs_list_err)
 echo "# $h raised at CPU $cpu; reading pending: rc $rc, ${#out} bytes, '$err'"
 [ $h -eq $hwirqs ] && [ $rc -ne 0 ] && [ -z "$out" ] &&
 	case $err in *"too large"*) true ;; *) false ;; esac
-result $? "cpu$cpu/pending with $hwirqs doorbells fails with EFBIG"
+tap_result $? "cpu$cpu/pending with $hwirqs doorbells fails with EFBIG"
 
 echo 7 >$d/cpu0/raise 2>/dev/null
 last=$(cat $d/cpu0/pending | tail -c 1 | od -An -tx1 | tr -d ' ')
 [ "$last" = 0a ]
-result $? "a list that fits (cpu0/pending) still ends in a newline ('$last')"
+tap_result $? "a list that fits (cpu0/pending) still ends in a newline ('$last')"
 
 rmmod cxipi && insmod "$ko"
 [ -z "$took" ] || echo 1 >/sys/devices/system/cpu/cpu$took/online
-exit $fail
+tap_exit

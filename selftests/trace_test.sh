@@ -12,10 +12,8 @@ d=/sys/kernel/cxipi/domains/cxipi-percpu
 events="cxipi_reserve cxipi_destroy cxipi_send cxipi_send_mask cxipi_raise
 	cxipi_latch cxipi_deliver"
 
-echo "TAP version 13"
 skip() {
-	echo "1..0 # SKIP $*"
-	exit 4
+	tap_skip_all "$*"
 }
 [ -d $d ] || skip "cxipi is not loaded"
 
@@ -41,7 +39,7 @@ for c in 5 $(seq 0 63); do
 	fi
 done
 
-echo "1..10"
+tap_plan 10
 
 tracing_on=$(cat $t/tracing_on)
 cleanup() {
@@ -65,7 +63,7 @@ for e in $events; do
 	[ -f "$t/events/cxipi/$e/format" ] || missing="$missing $e"
 done
 [ -z "$missing" ]
-result $? "the 7 cxipi events are in $t/events/cxipi${missing:+ (missing:$missing)}"
+tap_result $? "the 7 cxipi events are in $t/events/cxipi${missing:+ (missing:$missing)}"
 
 # cxipi's events from an empty buffer; markers split the trace.
 echo 1 >$t/events/cxipi/enable || bail "cannot enable the cxipi events"
@@ -124,41 +122,41 @@ one() { # one FILE EVENT TEXT
 s=/tmp/trace_test.send
 
 one $s cxipi_reserve "domain=cxipi-percpu virq=$virq nr_virqs=2 targets=1-2"
-result $? "one cxipi_reserve: cxipi-percpu, virq $virq, 2 virqs, targets 1-2"
+tap_result $? "one cxipi_reserve: cxipi-percpu, virq $virq, 2 virqs, targets 1-2"
 
 one $s cxipi_send "virq=$((virq + 1)) cpu=2 ret=0" &&
 	[ "$(count $s cxipi_send_mask)" -eq 0 ]
-result $? "one cxipi_send: virq $((virq + 1)) to CPU 2, ret 0; no cxipi_send_mask"
+tap_result $? "one cxipi_send: virq $((virq + 1)) to CPU 2, ret 0; no cxipi_send_mask"
 
 one $s cxipi_raise "domain=cxipi-percpu cpu=2 hwirq=$h2 result=kick"
-result $? "one cxipi_raise: CPU 2, hwirq $h2, result kick"
+tap_result $? "one cxipi_raise: CPU 2, hwirq $h2, tap_result kick"
 
 one $s cxipi_deliver "domain=cxipi-percpu cpu=2 hwirq=$h2" &&
 	grep " cxipi_deliver: " $s | grep -q '\[002\]'
-result $? "one cxipi_deliver: on CPU 2 ([002]), hwirq $h2"
+tap_result $? "one cxipi_deliver: on CPU 2 ([002]), hwirq $h2"
 
 [ "$(count $s cxipi_latch)" -eq 0 ]
-result $? "no cxipi_latch for an online CPU"
+tap_result $? "no cxipi_latch for an online CPU"
 
 one $s cxipi_destroy "virq=$virq removed=1-2 remaining=0"
-result $? "one cxipi_destroy: virq $virq, CPUs 1-2 removed, none remaining"
+tap_result $? "one cxipi_destroy: virq $virq, CPUs 1-2 removed, none remaining"
 
 [ "$(wc -l <$s)" -eq 5 ]
-result $? "nothing else: 5 cxipi events for one send"
+tap_result $? "nothing else: 5 cxipi events for one send"
 
 l=/tmp/trace_test.latch
 if [ -z "$coproc" ]; then
-	skip_result "no CPU is possible but offline"
+	tap_skip "no CPU is possible but offline"
 else
 	one $l cxipi_latch "domain=cxipi-percpu cpu=$coproc hwirq=$hc" &&
 		[ "$(count $l cxipi_raise "cpu=$coproc hwirq=$hc ")" -eq 1 ] &&
 		[ "$(count $l cxipi_deliver)" -eq 0 ]
-	result $? "one cxipi_latch at coprocessor $coproc, hwirq $hc; no delivery"
+	tap_result $? "one cxipi_latch at coprocessor $coproc, hwirq $hc; no delivery"
 fi
 
 cleanup
 [ "$(cat $t/events/cxipi/enable)" = 0 ] && ! grep -qv '^#' $t/trace
-result $? "events disabled and the trace buffer empty afterwards"
+tap_result $? "events disabled and the trace buffer empty afterwards"
 rm -f /tmp/trace_test.log /tmp/trace_test.send /tmp/trace_test.latch
 [ -z "$mounted" ] || umount "$mounted"
-exit $fail
+tap_exit

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
-# kmemleak on kernels that have it (the debug kernel of make check-debug):
-# forget what leaked before the job, then report what the job leaked.
-# Sourced after lib.sh; does nothing where the kernel has no kmemleak.
+# kmemleak on kernels that have it (the debug kernels): forget what leaked
+# before the job, then report what the job leaked, as one TAP result
+# (kmemleak_results says how many: 1 or 0).
 kmemleak=/sys/kernel/debug/kmemleak
+kmemleak_results=0
+[ ! -w $kmemleak ] || kmemleak_results=1
 
 kmemleak_start() {
 	[ -w $kmemleak ] || return 0
@@ -20,5 +22,5 @@ kmemleak_check() {
 	local leaks
 	leaks=$(grep -c '^unreferenced object' $kmemleak)
 	[ "$leaks" -eq 0 ] || sed 's/^/# kmemleak: /' $kmemleak
-	tap "$leaks" "kmemleak: no unreferenced object ($leaks)"
+	tap_result "$leaks" "vm: kmemleak: no unreferenced object ($leaks)"
 }

@@ -1,18 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0
-# Helpers for the guest jobs: TAP lines of the VM runner itself.
-tap_n=0
-tap() {	# tap STATUS DESCRIPTION: STATUS 0 is ok
-	tap_n=$((tap_n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $tap_n vm: $2"; else echo "not ok $tap_n vm: $2"; fi
+# Sourced by the guest's jobs: the TAP writer, and kselftest's stock runner
+# on the installed tests (/cxipi/ksft, as `make vm-root` staged them).
+. /cxipi/ksft/cxipi/tap.sh
+ksft=/cxipi/ksft
+
+# Run the named tests of collection cxipi with run_kselftest.sh; fail when
+# the runner reports a test not ok (it exits 0 whatever the tests did).
+kselftests() {		# kselftests TEST...
+	local args= t
+	for t in "$@"; do
+		args="$args -t cxipi:$t"
+	done
+	$ksft/run_kselftest.sh $args | tee /tmp/kselftests.out
+	! grep -q '^not ok' /tmp/kselftests.out
 }
 
-# Taint bits other than O (4096, out-of-tree) and E (8192, unsigned).
-bad_taint() {
-	echo $(( $(cat /proc/sys/kernel/tainted) & ~(4096 | 8192) ))
-}
-
-dump_dmesg() {
-	echo "----- cxipi-vm dmesg -----"
-	dmesg
-	echo "----- cxipi-vm dmesg end -----"
+# The runner takes each test's time limit from the collection's settings
+# file only: a job that runs longer than a selftest run rewrites it.
+ksft_timeout() {	# ksft_timeout SECONDS
+	echo "timeout=$1" >$ksft/cxipi/settings
 }

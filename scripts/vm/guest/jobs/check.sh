@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-2.0
+# The selftest job: every test of kselftest-list.txt with kselftest's
+# runner, but failslab_test, which runs alone in the failslab job (its
+# injected failures make the kernel's own /proc/irq code warn); then
+# reservations left in place, so that the unload that follows in init
+# has live ones to clean up.
+. /cxipi/guest/lib.sh
+tap_plan 3
+tests=$(sed -n 's/^cxipi://p' $ksft/kselftest-list.txt | grep -vx failslab_test)
+tap_nest "kselftests: cxipi, $(echo $tests | wc -w) tests" kselftests $tests
+tap_skip "failslab_test runs alone, in the failslab job of the debug kernel"
+d=/sys/kernel/cxipi/domains
+echo "left 0-1" >$d/cxipi-percpu/reserve && echo "left 0,2" >$d/cxipi-single/reserve
+tap_result $? "reservations left in place for the unload"
+tap_exit
