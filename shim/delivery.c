@@ -16,7 +16,7 @@
 #include <linux/irq_work.h>
 #include <linux/smp.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 #include "trace.h"
 
 static DEFINE_PER_CPU(struct cxipi_cpu_owner, cxipi_owner);

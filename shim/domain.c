@@ -12,7 +12,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 
 struct cxipi_domain *cxipi_domains[2];
 

@@ -19,7 +19,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 
 unsigned int cxipi_fail_alloc;
 module_param_named(fail_alloc, cxipi_fail_alloc, uint, 0644);

@@ -17,7 +17,7 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 #include "trace.h"
 
 /* Serializes reserve and destroy, and readers of the irq data they free. */
