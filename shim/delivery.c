@@ -179,8 +179,7 @@ int cxipi_delivery_init(struct cxipi_domain *dom)
 {
 	unsigned int cpu;
 
-	if (!cxipi_alloc_fails())
-		dom->kicks = alloc_percpu(struct cxipi_kick);
+	dom->kicks = cxipi_alloc(alloc_percpu(struct cxipi_kick), NULL);
 	if (!dom->kicks)
 		return -ENOMEM;
 

@@ -5,7 +5,7 @@
  *
  * And the debug parameter fail_alloc, which makes the Nth allocation of
  * module init, or of each reservation, fail.  Every allocation cxipi makes
- * there asks cxipi_alloc_fails() first: the core's (through this env), the
+ * there goes through cxipi_alloc(): the core's (through this env), the
  * shim's kzalloc, kcalloc, alloc_percpu and zalloc_cpumask_var, the named
  * fwnode, the irq_domain, the virqs of a reservation, request_irq(), and the
  * kobjects and attribute groups under /sys/kernel/cxipi/.  debugfs is not
@@ -61,9 +61,7 @@ bool __cxipi_alloc_fails(unsigned long where)
 
 static void *cxipi_zalloc(size_t size)
 {
-	if (cxipi_alloc_fails())
-		return NULL;
-	return kvzalloc(size, GFP_KERNEL);
+	return cxipi_alloc(kvzalloc(size, GFP_KERNEL), NULL);
 }
 
 const struct cxipi_env cxipi_env = {
