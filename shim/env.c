@@ -15,6 +15,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/build_bug.h>
+#include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
@@ -58,6 +60,17 @@ bool __cxipi_alloc_fails(unsigned long where)
 	pr_info("fail_alloc: failing allocation %u at %pS\n", n, (void *)where);
 	return true;
 }
+
+/*
+ * The core returns these errno values (cxx_core/include/cxipi/core.h) and
+ * the shim hands them on to callers as the kernel's: a core whose numbers
+ * drift from this kernel's does not build.
+ */
+static_assert(CXIPI_ENOMEM == ENOMEM);
+static_assert(CXIPI_EBUSY == EBUSY);
+static_assert(CXIPI_EINVAL == EINVAL);
+static_assert(CXIPI_ENOSPC == ENOSPC);
+static_assert(CXIPI_ERANGE == ERANGE);
 
 static void *cxipi_zalloc(size_t size)
 {

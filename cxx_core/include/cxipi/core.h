@@ -24,7 +24,11 @@ extern "C" {
  * bool) before this header: the core never sees a kernel header.
  */
 
-/* errno values the core returns, identical to the kernel's and glibc's. */
+/*
+ * errno values the core returns, identical to the kernel's and glibc's:
+ * shim/env.c fails the build when they are not the kernel's, and the host
+ * tests check them against the C library's.
+ */
 #define CXIPI_ENOMEM 12
 #define CXIPI_EBUSY 16
 #define CXIPI_EINVAL 22
