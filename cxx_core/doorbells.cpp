@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-// Per-CPU doorbell banks: one pending bit per hwirq, plus an "armed" word
-// that makes sure exactly one kick is in flight per CPU, and the bank's
-// counters; one domain-wide mask bit per hwirq; and, per hwirq, the CPU that
-// drained it last.
+// Per-CPU doorbell banks: one pending bit per hwirq, an "in_flight" word,
+// set exactly while a kick is in flight to the CPU (so that at most one
+// is), and the bank's counters; one domain-wide mask bit per hwirq; and,
+// per hwirq, the CPU that drained it last.
 //
 // The protocol, each step named for the pairings below (atomic.hpp says what
 // each ordering means in the kernel's memory model, LKMM):
 //
 //   raise(cpu, h)  R1  old = fetch_or_release(pending, bit)
 //                      old has the bit: COALESCED
-//                  R2  xchg_fully_ordered(armed, 1): 1 -> QUEUED, 0 -> KICK
-//   drain(cpu)     D1  xchg_fully_ordered(armed, 0)
+//                  R2  xchg_fully_ordered(in_flight, 1):
+//                      1 -> QUEUED, 0 -> KICK
+//   drain(cpu)     D1  xchg_fully_ordered(in_flight, 0)
 //                  then per pending word:
 //                  D2  keep = read_once(mask)
 //                  D3  fetch_and_acquire(pending, keep): deliver the
@@ -18,20 +19,21 @@
 //   unmask(h)      U1  fetch_and_fully_ordered(mask, ~bit)
 //                  then per CPU:
 //                  U2  load_acquire(pending) has the bit, and
-//                  U3  xchg_fully_ordered(armed, 1) == 0: kick that CPU
+//                  U3  xchg_fully_ordered(in_flight, 1) == 0: kick that CPU
 //   take, ack      T1  fetch_and_acquire(pending, ~bit): the caller's when
 //                      the old word has the bit
 //   mask(h)        M1  or_relaxed(mask, bit)
 //   reset, drop    X1  fetch_and_relaxed(pending, ~bit)
 //
 // A kick is the shim's (smp_call_function_single_async() to another CPU,
-// irq_work_queue() to itself), and its callback drains.  Armed is set by the
-// R2 or U3 that kicks, or by A1, and cleared by the drain that the kick
-// runs, or by A0 when the kick is not sent or will not drain: armed is set
-// exactly while a kick is in flight, so a kick is never sent twice at once.
+// irq_work_queue() to itself), and its callback drains.  in_flight is set
+// by the R2 or U3 that kicks, or by K1, and cleared by the drain that the
+// kick runs, or by K0 when the kick is not sent or will not drain: it is
+// set exactly while a kick is in flight, so a kick is never sent twice at
+// once.
 //
-//   arm(cpu)       A1  xchg_fully_ordered(armed, 1) == 0: kick that CPU
-//   disarm(cpu)    A0  xchg_fully_ordered(armed, 0)
+//   claim_kick(cpu)   K1  xchg_fully_ordered(in_flight, 1) == 0: kick it
+//   cancel_kick(cpu)  K0  xchg_fully_ordered(in_flight, 0)
 //
 // The pairings: what each guarantee relies on.
 //
@@ -39,14 +41,15 @@
 //     D3's (and T1's) acquire.  A coalesced raise reaches the D3 that clears
 //     the bit through the chain of RMWs on the pending word (a release
 //     sequence), as in ipi-mux's send that finds its bit already set.
-// P2  Raise vs drain: no lost kick.  When R2 finds armed set, the drain that
-//     clears it comes after R2 in armed's order: its D1 reads R2's store or
+// P2  Raise vs drain: no lost kick.  When R2 finds in_flight set, the drain
+// that
+//     clears it comes after R2 in in_flight's order: its D1 reads R2's store or
 //     a later RMW's (all fully ordered), so R1 -> R2 -> D1 -> D3 is a chain
-//     of release and acquire, and D3 finds R1's bit.  When R2 finds armed
+//     of release and acquire, and D3 finds R1's bit.  When R2 finds in_flight
 //     clear, the raise kicks.  Relies on R2 keeping R1 before its store and
 //     on D1 keeping D3 after its load.
 // P3  Unmask vs drain: a latched doorbell is delivered once after unmask.
-//     The same chain, U1 -> U3 -> D1 -> D2: when U3 finds armed set, the
+//     The same chain, U1 -> U3 -> D1 -> D2: when U3 finds in_flight set, the
 //     drain that clears it sees the mask clear; when U3 finds it clear, the
 //     unmask kicks, once per CPU where the doorbell is latched.
 // P4  Raise vs unmask vs drain (store buffering): a doorbell raised while
@@ -63,13 +66,13 @@
 //     (or U3) returned 0.  LOCK means an earlier kick's callback has not
 //     started: kernel/smp.c unlocks an async CSD, with a release store,
 //     before it calls the callback, and the callback drains.  When that
-//     drain's D1 comes after R2 in armed's order, P2 applies and it delivers
-//     R1's bit.  When it came before, R2 read its 0 (or a later drain's on
-//     the same CPU), and D1's release and R2's acquire put the unlock before
-//     the raiser's read of the flag, which then could not have seen LOCK.
-//     So -EBUSY loses no doorbell and never leaves armed set with no kick in
-//     flight.  This is why R2 and U3 are fully ordered rather than release
-//     only: their load must stay before the flag's.
+//     drain's D1 comes after R2 in in_flight's order, P2 applies and it
+//     delivers R1's bit.  When it came before, R2 read its 0 (or a later
+//     drain's on the same CPU), and D1's release and R2's acquire put the
+//     unlock before the raiser's read of the flag, which then could not have
+//     seen LOCK. So -EBUSY loses no doorbell and never leaves in_flight set
+//     with no kick in flight.  This is why R2 and U3 are fully ordered rather
+//     than release only: their load must stay before the flag's.
 // P6  Take, ack, drain, reset and drop: each doorbell consumed exactly once.
 //     Every clear of a pending bit is an RMW that returns the old word, and
 //     the RMWs of one word are totally ordered, each reading the one before:
@@ -112,9 +115,10 @@ namespace
 constexpr unsigned kLineWords = 64 / sizeof(Word);
 constexpr unsigned kNeverDelivered = ~0U;
 
-// The words of a bank: the armed word, the counters, then the pending bits.
+// The words of a bank: the kick-in-flight word, the counters, then the
+// pending bits.
 enum BankWord : unsigned {
-	kArmed,
+	kKickInFlight,
 	kRaised,
 	kCoalesced,
 	kDelivered,
@@ -190,7 +194,7 @@ public:
 			return CXIPI_RAISE_COALESCED;
 		}
 		// R2: pairs with D1 (P2, P4) and with the CSD's unlock (P5).
-		if (xchg_fully_ordered(armed(bank), 1))
+		if (xchg_fully_ordered(in_flight(bank), 1))
 			return CXIPI_RAISE_QUEUED;
 		return CXIPI_RAISE_KICK;
 	}
@@ -204,7 +208,7 @@ public:
 		unsigned delivered = 0;
 		// D1: pairs with R2 (P2, P5) and U3 (P3); its barrier is one
 		// of the two that P4 needs.
-		xchg_fully_ordered(armed(bank), 0);
+		xchg_fully_ordered(in_flight(bank), 0);
 		for (unsigned i = 0; i < words_for(nr_hwirqs_); i++) {
 			// D2: ordered after D1 by D1's barrier (P3, P4).
 			const Word keep = read_once(&masked()[i]);
@@ -245,7 +249,7 @@ public:
 			// U2 (P4), then U3: pairs with D1 (P3) and with the
 			// CSD's unlock (P5).
 			if (is_pending(cpu, hwirq) &&
-			    !xchg_fully_ordered(armed(bank), 1))
+			    !xchg_fully_ordered(in_flight(bank), 1))
 				kick(cpu);
 		}
 	}
@@ -321,20 +325,20 @@ public:
 			count(bank, kDropped);
 	}
 
-	// A1: the kicks the shim sends of its own accord (a CPU that comes
-	// online) take armed like a raise's R2 (P2); A0: a kick that will not
-	// drain gives it back (no CSD sent, or a CPU that is not Linux's).
+	// K1: the kicks the shim sends of its own accord (a CPU that comes
+	// online) claim in_flight like a raise's R2 (P2); K0: a kick that will
+	// not drain gives it back (no CSD sent, or a CPU that is not Linux's).
 	// Both fully ordered, as R2 and D1 (P5, and P7 in the shim).
-	bool arm(unsigned cpu)
+	bool claim_kick(unsigned cpu)
 	{
 		return cpu < nr_cpus_ &&
-		       !xchg_fully_ordered(armed(bank_of(cpu)), 1);
+		       !xchg_fully_ordered(in_flight(bank_of(cpu)), 1);
 	}
 
-	void disarm(unsigned cpu)
+	void cancel_kick(unsigned cpu)
 	{
 		if (cpu < nr_cpus_)
-			xchg_fully_ordered(armed(bank_of(cpu)), 0);
+			xchg_fully_ordered(in_flight(bank_of(cpu)), 0);
 	}
 
 	bool is_pending(unsigned cpu, unsigned hwirq) const
@@ -384,15 +388,15 @@ private:
 		return reinterpret_cast<unsigned *>(masked() +
 						    words_for(nr_hwirqs_));
 	}
-	static Word *armed(Word *bank) { return bank + kArmed; }
+	static Word *in_flight(Word *bank) { return bank + kKickInFlight; }
 	static Word *pending(Word *bank) { return bank + kPending; }
 	static const Word *pending(const Word *bank) { return bank + kPending; }
 
 	unsigned nr_cpus_ = 0;
 	unsigned nr_hwirqs_ = 0;
 	unsigned stride_ = 0;
-	// Followed by the banks (per CPU: armed word, counters, then pending
-	// words), the mask words, and one last-draining CPU per hwirq.
+	// Followed by the banks (per CPU: in_flight word, counters, then
+	// pending words), the mask words, and one last-draining CPU per hwirq.
 };
 
 } // namespace cxipi
@@ -457,14 +461,15 @@ void cxipi_doorbells_unmask(struct cxipi_doorbells *bells, unsigned int hwirq,
 				   [&](unsigned cpu) { kick(ctx, cpu); });
 }
 
-bool cxipi_doorbells_arm(struct cxipi_doorbells *bells, unsigned int cpu)
+bool cxipi_doorbells_claim_kick(struct cxipi_doorbells *bells, unsigned int cpu)
 {
-	return from_handle(bells)->arm(cpu);
+	return from_handle(bells)->claim_kick(cpu);
 }
 
-void cxipi_doorbells_disarm(struct cxipi_doorbells *bells, unsigned int cpu)
+void cxipi_doorbells_cancel_kick(struct cxipi_doorbells *bells,
+				 unsigned int cpu)
 {
-	from_handle(bells)->disarm(cpu);
+	from_handle(bells)->cancel_kick(cpu);
 }
 
 int cxipi_doorbells_last_cpu(const struct cxipi_doorbells *bells,

@@ -263,11 +263,12 @@ int cxipi_doorbells_raise(struct cxipi_doorbells *bells, unsigned int cpu,
 
 /*
  * On @cpu, take every pending doorbell and call @deliver(ctx, hwirq) for
- * each, lowest hwirq first; the kick is re-armed first, so a raise that
- * races with the drain either is delivered now or asks for a new kick.
- * Returns how many were delivered.
+ * each, lowest hwirq first.  It first clears the bank's kick-in-flight
+ * word (the kick that runs it has landed), so a raise that races with the
+ * drain either is delivered now or sends a new kick.  Returns how many
+ * were delivered.
  *
- * Ordering: a full barrier follows the re-arming, so the drain's reads of
+ * Ordering: a full barrier follows that clear, so the drain's reads of
  * the masks and doorbells come after the caller's earlier accesses (the
  * unlock of the cross-CPU call that runs it among them); each doorbell is
  * taken with acquire, so @deliver sees what its raisers stored before
@@ -295,15 +296,18 @@ bool cxipi_doorbells_pending(const struct cxipi_doorbells *bells,
 void cxipi_doorbells_mask(struct cxipi_doorbells *bells, unsigned int hwirq);
 
 /*
- * The armed word of @cpu's bank, which is set exactly while a kick is in
+ * The kick-in-flight word of @cpu's bank, set exactly while a kick is in
  * flight to @cpu, for the kicks the shim sends outside a raise or an
- * unmask.  arm: set it; true when it was clear, and the caller must then
- * kick @cpu.  disarm: clear it, for a kick that was not sent or will not
- * drain (the CPU went offline, or is not Linux's).  Both are fully ordered.
- * Out-of-range @cpu: arm is false, disarm does nothing.
+ * unmask.  claim_kick: set it; true when it was clear, and the caller then
+ * owns the one kick and must send it.  cancel_kick: clear it, for a
+ * claimed kick that was not sent or will not drain (the CPU went offline,
+ * or is not Linux's).  Both are fully ordered.  Out-of-range @cpu:
+ * claim_kick is false, cancel_kick does nothing.
  */
-bool cxipi_doorbells_arm(struct cxipi_doorbells *bells, unsigned int cpu);
-void cxipi_doorbells_disarm(struct cxipi_doorbells *bells, unsigned int cpu);
+bool cxipi_doorbells_claim_kick(struct cxipi_doorbells *bells,
+				unsigned int cpu);
+void cxipi_doorbells_cancel_kick(struct cxipi_doorbells *bells,
+				 unsigned int cpu);
 
 /*
  * Unmask @hwirq and call @kick(ctx, cpu) for each CPU where it is latched

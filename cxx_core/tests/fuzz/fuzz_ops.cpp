@@ -226,7 +226,7 @@ private:
 		CHECK(reg_ && pool_ && bells_);
 		CHECK(cxipi_hwirq_pool_capacity(pool_) == capacity_);
 		pending_.assign(nbits_, {});
-		armed_.assign(nbits_, false);
+		kick_in_flight_.assign(nbits_, false);
 		calls_ = g_env.calls;
 		return true;
 	}
@@ -776,9 +776,9 @@ private:
 			return -CXIPI_EINVAL;
 		if (!pending_[cpu].insert(hw).second)
 			return CXIPI_RAISE_COALESCED;
-		if (armed_[cpu])
+		if (kick_in_flight_[cpu])
 			return CXIPI_RAISE_QUEUED;
-		armed_[cpu] = true;
+		kick_in_flight_[cpu] = true;
 		return CXIPI_RAISE_KICK;
 	}
 
@@ -833,7 +833,7 @@ private:
 							 &c);
 		std::vector<unsigned> want;
 		if (cpu < nbits_) {
-			armed_[cpu] = false;
+			kick_in_flight_[cpu] = false;
 			for (unsigned h : pending_[cpu])
 				if (!masked_.count(h))
 					want.push_back(h); // ascending
@@ -865,8 +865,8 @@ private:
 		if (h < capacity_) {
 			masked_.erase(h);
 			for (unsigned cpu = 0; cpu < nbits_; cpu++)
-				if (pending_[cpu].count(h) && !armed_[cpu]) {
-					armed_[cpu] = true;
+				if (pending_[cpu].count(h) && !kick_in_flight_[cpu]) {
+					kick_in_flight_[cpu] = true;
 					want.push_back(cpu);
 				}
 		}
@@ -993,7 +993,7 @@ private:
 	long calls_ = 0; // allocations the model expects the core to ask for
 
 	std::vector<CpuSet> pending_; // per CPU
-	std::vector<bool> armed_; // per CPU: a kick is under way
+	std::vector<bool> kick_in_flight_; // per CPU: a kick is under way
 	std::set<unsigned> masked_;
 	std::map<unsigned, unsigned> last_cpu_;
 };
