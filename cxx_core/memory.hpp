@@ -25,6 +25,18 @@ inline void *operator new(size_t, void *where, cxipi::Placement) noexcept
 namespace cxipi
 {
 
+// @bytes of zeroed memory from @env, or NULL.
+inline void *zalloc(const cxipi_env &env, size_t bytes)
+{
+	return env.zalloc(env.ctx, bytes);
+}
+
+// Give memory from zalloc() back to @env; NULL is a no-op.
+inline void release(const cxipi_env &env, const void *memory)
+{
+	env.free(env.ctx, memory);
+}
+
 // Trailing storage starts here, aligned for any scalar it may hold.
 template <typename T>
 inline constexpr size_t kTailOffset = (sizeof(T) + alignof(long double) - 1) /
@@ -49,7 +61,7 @@ Result<T *> create_with_tail(const cxipi_env &env, size_t extra)
 	const size_t bytes = bytes_with_tail<T>(extra);
 	if (bytes == 0)
 		return Errc::no_memory;
-	void *memory = env.zalloc(bytes);
+	void *memory = zalloc(env, bytes);
 	if (!memory)
 		return Errc::no_memory;
 	return new (memory, Placement{}) T();
@@ -61,7 +73,7 @@ template <typename T> void destroy(const cxipi_env &env, T *object)
 	static_assert(__has_trivial_destructor(T), "core objects own no "
 						   "resources beyond their "
 						   "memory");
-	env.free(object);
+	release(env, object);
 }
 
 // Pointer to the trailing storage of an object from create_with_tail.

@@ -42,7 +42,7 @@ public:
 	void destroy(const cxipi_env &env)
 	{
 		for (Leaf *leaf : directory_)
-			env.free(leaf);
+			release(env, leaf);
 		cxipi::destroy(env, this);
 	}
 
@@ -147,7 +147,7 @@ private:
 	{
 		if (leaf_of(virq))
 			return Status();
-		Leaf *leaf = static_cast<Leaf *>(env.zalloc(sizeof(Leaf)));
+		Leaf *leaf = static_cast<Leaf *>(zalloc(env, sizeof(Leaf)));
 		if (!leaf)
 			return Errc::no_memory;
 		store_release(&directory_[virq >> kLeafShift], leaf);

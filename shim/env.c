@@ -72,12 +72,19 @@ static_assert(CXIPI_EINVAL == EINVAL);
 static_assert(CXIPI_ENOSPC == ENOSPC);
 static_assert(CXIPI_ERANGE == ERANGE);
 
-static void *cxipi_zalloc(size_t size)
+/* The module's env keeps no state of its own: @ctx is NULL. */
+static void *cxipi_zalloc(void *ctx, size_t size)
 {
 	return cxipi_alloc(kvzalloc(size, GFP_KERNEL), NULL);
 }
 
+static void cxipi_free(void *ctx, const void *ptr)
+{
+	kvfree(ptr);
+}
+
 const struct cxipi_env cxipi_env = {
+	.ctx = NULL,
 	.zalloc = cxipi_zalloc,
-	.free = kvfree,
+	.free = cxipi_free,
 };

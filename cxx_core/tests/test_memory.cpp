@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstdint>
 #include <type_traits>
 
@@ -123,6 +124,46 @@ TEST_F(Memory, TailOfWordsIsAlignedForWords)
 	EXPECT_EQ(address % alignof(unsigned long), 0u)
 		<< "sizeof(FiveInts) = " << sizeof(FiveInts);
 	cxipi::destroy(test_env::env, made.value());
+}
+
+// Each callback gets the env's context pointer back, unchanged.
+struct OwnHeap {
+	int zallocs = 0;
+	int frees = 0;
+	void *last_freed = nullptr;
+};
+
+TEST(MemoryEnv, CallbacksGetTheContextPointerBack)
+{
+	OwnHeap heap;
+	const cxipi_env env = {
+		.ctx = &heap,
+		.zalloc =
+			[](void *ctx, size_t size) {
+				static_cast<OwnHeap *>(ctx)->zallocs++;
+				return std::calloc(1, size);
+			},
+		.free =
+			[](void *ctx, const void *ptr) {
+				auto *h = static_cast<OwnHeap *>(ctx);
+				h->frees++;
+				h->last_freed = const_cast<void *>(ptr);
+				std::free(h->last_freed);
+			},
+	};
+	auto made = cxipi::create_with_tail<Small>(env, 16);
+	ASSERT_TRUE(made.ok());
+	EXPECT_EQ(heap.zallocs, 1);
+	cxipi::destroy(env, made.value());
+	EXPECT_EQ(heap.frees, 1);
+	EXPECT_EQ(heap.last_freed, made.value());
+
+	// And through the C boundary.
+	cxipi_hwirq_pool *pool = cxipi_hwirq_pool_create(&env, 8);
+	ASSERT_NE(pool, nullptr);
+	EXPECT_EQ(heap.zallocs, 2);
+	cxipi_hwirq_pool_destroy(&env, pool);
+	EXPECT_EQ(heap.frees, 2);
 }
 
 TEST(MemoryPlacement, CorePlacementNewAndStandardPlacementNewCoexist)

@@ -37,15 +37,18 @@ extern "C" {
 
 /**
  * struct cxipi_env - what the core needs from its host environment
+ * @ctx: the environment's own state, passed back as the first argument of
+ *	 each callback and never touched by the core
  * @zalloc: return @size bytes of zeroed memory, or NULL; may sleep
  * @free: release memory from @zalloc; NULL is a no-op
  *
- * OWNERSHIP: the table is owned by the caller and must outlive every core
- * object created with it.
+ * OWNERSHIP: the table, and whatever @ctx points to, are owned by the
+ * caller and must outlive every core object created with it.
  */
 struct cxipi_env {
-	void *(*zalloc)(size_t size);
-	void (*free)(const void *ptr);
+	void *ctx;
+	void *(*zalloc)(void *ctx, size_t size);
+	void (*free)(void *ctx, const void *ptr);
 };
 
 enum cxipi_domain_kind {

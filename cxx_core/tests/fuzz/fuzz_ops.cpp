@@ -49,25 +49,28 @@ struct EnvState {
 };
 EnvState g_env;
 
-void *env_zalloc(size_t size)
+void *env_zalloc(void *ctx, size_t size)
 {
-	if (++g_env.calls == g_env.fail_at)
+	EnvState &state = *static_cast<EnvState *>(ctx);
+	if (++state.calls == state.fail_at)
 		return nullptr;
 	void *p = calloc(1, size ? size : 1);
 	if (p)
-		g_env.live++;
+		state.live++;
 	return p;
 }
 
-void env_free(const void *ptr)
+void env_free(void *ctx, const void *ptr)
 {
+	EnvState &state = *static_cast<EnvState *>(ctx);
 	if (!ptr)
 		return;
-	g_env.live--;
+	state.live--;
 	free(const_cast<void *>(ptr));
 }
 
-const cxipi_env kEnv = {env_zalloc, env_free};
+const cxipi_env kEnv = {.ctx = &g_env, .zalloc = env_zalloc,
+			.free = env_free};
 
 // ---- input -------------------------------------------------------------------
 
