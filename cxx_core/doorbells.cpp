@@ -167,10 +167,8 @@ public:
 		const size_t words = static_cast<size_t>(nr_cpus) * stride +
 				     kLineWords + words_for(nr_hwirqs) +
 				     last_cpu_words(nr_hwirqs);
-		auto made = create_with_tail<Doorbells>(
-			env, array_bytes(words, sizeof(Word)));
-		CXIPI_TRY(made);
-		Doorbells *bells = made.value();
+		Doorbells *bells = CXIPI_TRY(create_with_tail<Doorbells>(
+			env, array_bytes(words, sizeof(Word))));
 		bells->nr_cpus_ = nr_cpus;
 		bells->nr_hwirqs_ = nr_hwirqs;
 		bells->stride_ = stride;
@@ -429,8 +427,7 @@ void cxipi_doorbells_destroy(const struct cxipi_env *env,
 int cxipi_doorbells_raise(struct cxipi_doorbells *bells, unsigned int cpu,
 			  unsigned int hwirq)
 {
-	auto raised = from_handle(bells)->raise(cpu, hwirq);
-	return raised.ok() ? raised.value() : raised.status().to_errno();
+	return cxipi::value_or_errno(from_handle(bells)->raise(cpu, hwirq));
 }
 
 unsigned int
@@ -475,23 +472,19 @@ void cxipi_doorbells_cancel_kick(struct cxipi_doorbells *bells,
 int cxipi_doorbells_last_cpu(const struct cxipi_doorbells *bells,
 			     unsigned int hwirq)
 {
-	auto cpu = from_handle(bells)->last_cpu_of(hwirq);
-	return cpu.ok() ? static_cast<int>(cpu.value()) :
-			  cpu.status().to_errno();
+	return cxipi::value_or_errno(from_handle(bells)->last_cpu_of(hwirq));
 }
 
 int cxipi_doorbells_take(struct cxipi_doorbells *bells, unsigned int cpu,
 			 unsigned int *hwirq)
 {
-	auto taken = from_handle(bells)->take(cpu, *hwirq);
-	return taken.ok() ? taken.value() : taken.status().to_errno();
+	return cxipi::value_or_errno(from_handle(bells)->take(cpu, *hwirq));
 }
 
 int cxipi_doorbells_ack(struct cxipi_doorbells *bells, unsigned int cpu,
 			unsigned int hwirq)
 {
-	auto acked = from_handle(bells)->ack(cpu, hwirq);
-	return acked.ok() ? acked.value() : acked.status().to_errno();
+	return cxipi::value_or_errno(from_handle(bells)->ack(cpu, hwirq));
 }
 
 void cxipi_doorbells_reset(struct cxipi_doorbells *bells, unsigned int hwirq)

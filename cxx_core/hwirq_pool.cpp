@@ -18,12 +18,11 @@ public:
 	{
 		if (capacity == 0)
 			return Errc::invalid;
-		auto made = create_with_tail<HwirqPool>(
-			env, array_bytes(words_for(capacity), sizeof(Word)));
-		CXIPI_TRY(made);
-		made.value()->capacity_ = capacity;
-		made.value()->free_ = capacity;
-		return made;
+		HwirqPool *pool = CXIPI_TRY(create_with_tail<HwirqPool>(
+			env, array_bytes(words_for(capacity), sizeof(Word))));
+		pool->capacity_ = capacity;
+		pool->free_ = capacity;
+		return pool;
 	}
 
 	Result<unsigned> claim(unsigned count)

@@ -199,10 +199,8 @@ int cxipi_registry_remove_targets(struct cxipi_registry *reg,
 				  const unsigned long *dest)
 {
 	cxipi::Reservation *r = from_handle(resv);
-	auto remaining = from_handle(reg)->remove_targets(
-		r, cxipi::BitsView(dest, r->targets().size()));
-	return remaining.ok() ? static_cast<int>(remaining.value()) :
-				remaining.status().to_errno();
+	return cxipi::value_or_errno(from_handle(reg)->remove_targets(
+		r, cxipi::BitsView(dest, r->targets().size())));
 }
 
 struct cxipi_resv *cxipi_registry_any(const struct cxipi_registry *reg)

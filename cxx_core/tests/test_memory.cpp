@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstdint>
 #include <type_traits>
@@ -48,10 +49,22 @@ cxipi::Result<int> make_result(bool ok)
 
 cxipi::Status propagate_result(bool ok, int *out)
 {
-	auto r = make_result(ok);
-	CXIPI_TRY(r);
-	*out = r.value() + 1;
+	*out = CXIPI_TRY(make_result(ok)) + 1;
 	return cxipi::Status();
+}
+
+// CXIPI_TRY yields the value, so it nests and chains.
+cxipi::Result<int> add_results(bool first_ok, bool second_ok)
+{
+	const int a = CXIPI_TRY(make_result(first_ok));
+	return a + CXIPI_TRY(make_result(second_ok));
+}
+
+// A function whose argument is the value read from a Result: a trap here
+// must happen before the call.
+void use(int value)
+{
+	std::fprintf(stderr, "used %d\n", value);
 }
 
 } // namespace
@@ -231,4 +244,30 @@ TEST(Result, TryReturnsTheFirstErrorAndContinuesOnSuccess)
 	EXPECT_EQ(out, 0);
 	EXPECT_TRUE(propagate_result(true, &out).ok());
 	EXPECT_EQ(out, 42);
+}
+
+TEST(Result, TryYieldsTheValue)
+{
+	EXPECT_EQ(add_results(true, true).value(), 82);
+	EXPECT_EQ(add_results(false, true).error(), cxipi::Errc::no_space);
+	EXPECT_EQ(add_results(true, false).error(), cxipi::Errc::no_space);
+}
+
+TEST(Result, ValueOrErrnoGivesTheValueOrTheNegativeErrno)
+{
+	EXPECT_EQ(cxipi::value_or_errno(make_result(true)), 41);
+	EXPECT_EQ(cxipi::value_or_errno(make_result(false)), -CXIPI_ENOSPC);
+}
+
+// The value of an error is not a quiet T{}: the process stops.
+TEST(ResultDeathTest, ValueOfAnErrorTraps)
+{
+	GTEST_FLAG_SET(death_test_style, "threadsafe");
+	const auto bad = make_result(false);
+	EXPECT_DEATH(use(bad.value()), "");
+	const cxipi::Status failed(cxipi::Errc::busy);
+	EXPECT_DEATH(failed.value(), "");
+	// And no trap when there is a value.
+	EXPECT_EQ(make_result(true).value(), 41);
+	cxipi::Status().value();
 }
