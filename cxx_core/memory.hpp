@@ -25,6 +25,34 @@ inline void *operator new(size_t, void *where, cxipi::Placement) noexcept
 namespace cxipi
 {
 
+// The base of every class whose objects create_with_tail() makes: such an
+// object owns bytes past its end (its trailing storage), which only the
+// allocation it was built in has.  A copy or a move would take the fixed
+// part without the tail that its accessors read and write, so neither
+// compiles; and since the destructor is protected, nobody deletes one
+// through this base.
+class TrailingStorage
+{
+public:
+	TrailingStorage(const TrailingStorage &) = delete;
+	TrailingStorage(TrailingStorage &&) = delete;
+	TrailingStorage &operator=(const TrailingStorage &) = delete;
+	TrailingStorage &operator=(TrailingStorage &&) = delete;
+
+protected:
+	TrailingStorage() = default;
+	~TrailingStorage() = default;
+};
+
+// Whether objects of T can be copied or moved in any way (the builtins
+// behind std::is_copy_constructible and friends, which the freestanding
+// core has no <type_traits> for).
+template <typename T>
+inline constexpr bool kCopyableOrMovable = __is_constructible(T, const T &) ||
+					   __is_constructible(T, T &&) ||
+					   __is_assignable(T &, const T &) ||
+					   __is_assignable(T &, T &&);
+
 // @bytes of zeroed memory from @env, or NULL.
 inline void *zalloc(const cxipi_env &env, size_t bytes)
 {
@@ -58,6 +86,12 @@ template <typename T> constexpr size_t bytes_with_tail(size_t extra)
 template <typename T>
 Result<T *> create_with_tail(const cxipi_env &env, size_t extra)
 {
+	static_assert(__is_base_of(TrailingStorage, T),
+		      "objects with trailing storage derive from "
+		      "TrailingStorage");
+	static_assert(
+		!kCopyableOrMovable<T>,
+		"objects with trailing storage cannot be copied or moved");
 	const size_t bytes = bytes_with_tail<T>(extra);
 	if (bytes == 0)
 		return Errc::no_memory;

@@ -123,7 +123,7 @@ void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu)
 		 * -EBUSY loses no kick: the CSD is still locked, so its
 		 * function has not started (an async CSD is unlocked just
 		 * before its function runs) and will drain after our raise
-		 * (the core's doorbells.cpp, P5).
+		 * (the core's doorbells.hpp, P5).
 		 */
 		ret = cpu_online(cpu) ?
 			      smp_call_function_single_async(cpu, &kick->csd) :

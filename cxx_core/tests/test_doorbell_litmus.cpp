@@ -3,7 +3,7 @@
 // the real core (through core.h) from several threads, built with
 // ThreadSanitizer (make -C cxx_core/tests, target build/litmus_tsan).  The
 // names P1..P6 and the steps R1, D1, U1... are those of the pairings at the
-// top of ../doorbells.cpp.
+// top of ../doorbells.hpp.
 //
 // The machine: one thread per simulated CPU, which drains its bank only
 // when kicked.  A kick models smp_call_function_single_async(): a CSD per
@@ -30,7 +30,7 @@
 //    return a stale value, and x86 itself only lets a load pass an earlier
 //    store to another location, never past a locked instruction.  So the
 //    full barriers of P4 and P5 (the dmb ish after R2, D1, U1 and U3 on
-//    arm64) are argued in doorbells.cpp and checked in the arm64 object
+//    arm64) are argued in doorbells.hpp and checked in the arm64 object
 //    code, not here: removing one of them passes these tests.
 #include <cxipi/core.h>
 

@@ -18,11 +18,12 @@
 
 namespace {
 
-struct Small {
+struct Small : cxipi::TrailingStorage {
 	unsigned a = 7;
 };
 
-struct FiveInts { // sizeof 20: a tail of words right after it is misaligned
+// sizeof 20: a tail of words right after it is misaligned
+struct FiveInts : cxipi::TrailingStorage {
 	unsigned v[5] = {1, 2, 3, 4, 5};
 };
 

@@ -253,7 +253,7 @@ void cxipi_doorbells_destroy(const struct cxipi_env *env,
  * Set doorbell @hwirq of @cpu.  Lock-free, callable from any context.
  * Out-of-range arguments return -CXIPI_EINVAL.
  *
- * Ordering (the kernel's memory model; doorbells.cpp names each pairing):
+ * Ordering (the kernel's memory model; doorbells.hpp names each pairing):
  * the set is a release, so whatever consumes the doorbell (the handler a
  * drain runs, a take or an ack) sees the caller's earlier stores, coalesced
  * or not.  When the raise returns CXIPI_RAISE_KICK or CXIPI_RAISE_QUEUED, a
