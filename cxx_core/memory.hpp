@@ -25,6 +25,46 @@ inline void *operator new(size_t, void *where, cxipi::Placement) noexcept
 namespace cxipi
 {
 
+// The base of every class whose objects create_with_tail() makes: such an
+// object owns bytes past its end (its trailing storage), which only the
+// allocation it was built in has.  A copy or a move would take the fixed
+// part without the tail that its accessors read and write, so neither
+// compiles; and since the destructor is protected, nobody deletes one
+// through this base.
+class TrailingStorage
+{
+public:
+	TrailingStorage(const TrailingStorage &) = delete;
+	TrailingStorage(TrailingStorage &&) = delete;
+	TrailingStorage &operator=(const TrailingStorage &) = delete;
+	TrailingStorage &operator=(TrailingStorage &&) = delete;
+
+protected:
+	TrailingStorage() = default;
+	~TrailingStorage() = default;
+};
+
+// Whether objects of T can be copied or moved in any way (the builtins
+// behind std::is_copy_constructible and friends, which the freestanding
+// core has no <type_traits> for).
+template <typename T>
+inline constexpr bool kCopyableOrMovable = __is_constructible(T, const T &) ||
+					   __is_constructible(T, T &&) ||
+					   __is_assignable(T &, const T &) ||
+					   __is_assignable(T &, T &&);
+
+// @bytes of zeroed memory from @env, or NULL.
+inline void *zalloc(const cxipi_env &env, size_t bytes)
+{
+	return env.zalloc(env.ctx, bytes);
+}
+
+// Give memory from zalloc() back to @env; NULL is a no-op.
+inline void release(const cxipi_env &env, const void *memory)
+{
+	env.free(env.ctx, memory);
+}
+
 // Trailing storage starts here, aligned for any scalar it may hold.
 template <typename T>
 inline constexpr size_t kTailOffset = (sizeof(T) + alignof(long double) - 1) /
@@ -46,10 +86,16 @@ template <typename T> constexpr size_t bytes_with_tail(size_t extra)
 template <typename T>
 Result<T *> create_with_tail(const cxipi_env &env, size_t extra)
 {
+	static_assert(__is_base_of(TrailingStorage, T),
+		      "objects with trailing storage derive from "
+		      "TrailingStorage");
+	static_assert(
+		!kCopyableOrMovable<T>,
+		"objects with trailing storage cannot be copied or moved");
 	const size_t bytes = bytes_with_tail<T>(extra);
 	if (bytes == 0)
 		return Errc::no_memory;
-	void *memory = env.zalloc(bytes);
+	void *memory = zalloc(env, bytes);
 	if (!memory)
 		return Errc::no_memory;
 	return new (memory, Placement{}) T();
@@ -61,7 +107,7 @@ template <typename T> void destroy(const cxipi_env &env, T *object)
 	static_assert(__has_trivial_destructor(T), "core objects own no "
 						   "resources beyond their "
 						   "memory");
-	env.free(object);
+	release(env, object);
 }
 
 // Pointer to the trailing storage of an object from create_with_tail.

@@ -35,10 +35,8 @@ Result<Reservation *> Reservation::create(const cxipi_env &env, Kind kind,
 	if (__builtin_add_overflow(base_virq, plan.nr_virqs - 1, &last_virq))
 		return Errc::out_of_range;
 
-	auto made = create_with_tail<Reservation>(
-		env, array_bytes(dest.word_count(), sizeof(Word)));
-	CXIPI_TRY(made);
-	Reservation *resv = made.value();
+	Reservation *resv = CXIPI_TRY(create_with_tail<Reservation>(
+		env, array_bytes(dest.word_count(), sizeof(Word))));
 	resv->kind_ = kind;
 	resv->base_ = base_virq;
 	resv->nr_virqs_ = plan.nr_virqs;

@@ -19,7 +19,7 @@ enum cxipi_reserve_check check_reservation(Kind kind, BitsView dest,
 					   BitsView possible,
 					   cxipi_reserve_plan &plan);
 
-class Reservation
+class Reservation : TrailingStorage
 {
 public:
 	static Result<Reservation *> create(const cxipi_env &env, Kind kind,

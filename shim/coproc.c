@@ -8,7 +8,7 @@
 #include <linux/cpumask.h>
 #include <linux/module.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 
 static struct cxipi_domain *cxipi_coproc_domain(struct irq_domain *domain,
 						unsigned int cpu)

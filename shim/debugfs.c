@@ -10,7 +10,7 @@
 #include <linux/irqdomain.h>
 #include <linux/seq_file.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 
 static struct dentry *cxipi_debugfs_dir;
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Delivery: a raise sets a doorbell bit in the target CPU's bank (core), and
- * only the raise that arms the bank kicks the CPU.  The kick runs on the
- * target in hard-irq context: a cross-CPU call from another CPU, an irq_work
- * self-IPI from the CPU itself (a cross-CPU call to oneself would run at
- * once, outside hard-irq context).  There the bank is drained and each
+ * only the raise that finds no kick in flight to the CPU sends one.  The kick
+ * runs on the target in hard-irq context: a cross-CPU call from another CPU, an
+ * irq_work self-IPI from the CPU itself (a cross-CPU call to oneself would run
+ * at once, outside hard-irq context).  There the bank is drained and each
  * doorbell runs its virq's flow handler.
  *
  * A CPU that is not online for Linux is a coprocessor: its doorbells stay
@@ -16,7 +16,7 @@
 #include <linux/irq_work.h>
 #include <linux/smp.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 #include "trace.h"
 
 static DEFINE_PER_CPU(struct cxipi_cpu_owner, cxipi_owner);
@@ -76,7 +76,7 @@ static void cxipi_drain_here(struct cxipi_domain *dom)
 	if (cxipi_cpu_is_linux(cpu))
 		cxipi_doorbells_drain(dom->bells, cpu, cxipi_deliver, dom);
 	else
-		cxipi_doorbells_disarm(dom->bells, cpu);
+		cxipi_doorbells_cancel_kick(dom->bells, cpu);
 }
 
 static void cxipi_kick_call(void *info)
@@ -123,7 +123,7 @@ void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu)
 		 * -EBUSY loses no kick: the CSD is still locked, so its
 		 * function has not started (an async CSD is unlocked just
 		 * before its function runs) and will drain after our raise
-		 * (the core's doorbells.cpp, P5).
+		 * (the core's doorbells.hpp, P5).
 		 */
 		ret = cpu_online(cpu) ?
 			      smp_call_function_single_async(cpu, &kick->csd) :
@@ -132,15 +132,16 @@ void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu)
 		if (ret != -ENXIO)
 			return;
 		/*
-		 * @cpu is offline: no kick is in flight, so give the armed
-		 * word back, and the doorbell stays latched.  P7: the CPU may
-		 * be coming online.  Its cxipi_cpu_online() arms after
-		 * set_cpu_online(), we test cpu_online() after disarming, both
-		 * fully ordered: either it finds the word clear and drains,
-		 * or we see it online and kick again.
+		 * @cpu is offline: no kick is in flight, so cancel the one
+		 * claimed, and the doorbell stays latched.  P7: the CPU may be
+		 * coming online.  Its cxipi_cpu_online() claims a kick after
+		 * set_cpu_online(), we test cpu_online() after cancelling,
+		 * both fully ordered: either it finds no kick in flight and
+		 * drains, or we see it online and kick again.
 		 */
-		cxipi_doorbells_disarm(dom->bells, cpu);
-	} while (cpu_online(cpu) && cxipi_doorbells_arm(dom->bells, cpu));
+		cxipi_doorbells_cancel_kick(dom->bells, cpu);
+	} while (cpu_online(cpu) &&
+		 cxipi_doorbells_claim_kick(dom->bells, cpu));
 }
 
 /**
@@ -179,8 +180,7 @@ int cxipi_delivery_init(struct cxipi_domain *dom)
 {
 	unsigned int cpu;
 
-	if (!cxipi_alloc_fails())
-		dom->kicks = alloc_percpu(struct cxipi_kick);
+	dom->kicks = cxipi_alloc(alloc_percpu(struct cxipi_kick), NULL);
 	if (!dom->kicks)
 		return -ENOMEM;
 
@@ -243,7 +243,7 @@ static int cxipi_cpu_online(unsigned int cpu)
 	for (i = 0; i < ARRAY_SIZE(cxipi_domains); i++) {
 		kick = per_cpu_ptr(cxipi_domains[i]->kicks, cpu);
 		/* Unless a kick is in flight (P7 in cxipi_kick()). */
-		if (cxipi_doorbells_arm(cxipi_domains[i]->bells, cpu))
+		if (cxipi_doorbells_claim_kick(cxipi_domains[i]->bells, cpu))
 			irq_work_queue(&kick->self);
 	}
 	return 0;

@@ -12,7 +12,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 
 struct cxipi_domain *cxipi_domains[2];
 
@@ -287,7 +287,7 @@ struct cxipi_domain *cxipi_domain_create(const char *name,
 	unsigned int flags;
 	int ret = -ENOMEM;
 
-	dom = cxipi_alloc_fails() ? NULL : kzalloc(sizeof(*dom), GFP_KERNEL);
+	dom = cxipi_alloc(kzalloc(sizeof(*dom), GFP_KERNEL), NULL);
 	if (!dom)
 		return ERR_PTR(-ENOMEM);
 	dom->name = name;
@@ -304,18 +304,17 @@ struct cxipi_domain *cxipi_domain_create(const char *name,
 		goto err_core;
 
 	ret = -ENOMEM;
-	if (!cxipi_alloc_fails())
-		dom->fwnode = irq_domain_alloc_named_fwnode(name);
+	dom->fwnode = cxipi_alloc(irq_domain_alloc_named_fwnode(name), NULL);
 	if (!dom->fwnode)
 		goto err_delivery;
 
 	flags = per_cpu ? IRQ_DOMAIN_FLAG_IPI_PER_CPU :
 			  IRQ_DOMAIN_FLAG_IPI_SINGLE;
 	ops = per_cpu ? &cxipi_percpu_ops : &cxipi_single_ops;
-	if (cxipi_alloc_fails())
-		goto err_fwnode;
-	dom->domain = irq_domain_create_hierarchy(NULL, flags, nr_hwirqs,
-						  dom->fwnode, ops, dom);
+	dom->domain =
+		cxipi_alloc(irq_domain_create_hierarchy(NULL, flags, nr_hwirqs,
+							dom->fwnode, ops, dom),
+			    NULL);
 	if (!dom->domain)
 		goto err_fwnode;
 	/*

@@ -5,7 +5,7 @@
  *
  * And the debug parameter fail_alloc, which makes the Nth allocation of
  * module init, or of each reservation, fail.  Every allocation cxipi makes
- * there asks cxipi_alloc_fails() first: the core's (through this env), the
+ * there goes through cxipi_alloc(): the core's (through this env), the
  * shim's kzalloc, kcalloc, alloc_percpu and zalloc_cpumask_var, the named
  * fwnode, the irq_domain, the virqs of a reservation, request_irq(), and the
  * kobjects and attribute groups under /sys/kernel/cxipi/.  debugfs is not
@@ -15,11 +15,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/build_bug.h>
+#include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 
 unsigned int cxipi_fail_alloc;
 module_param_named(fail_alloc, cxipi_fail_alloc, uint, 0644);
@@ -59,14 +61,30 @@ bool __cxipi_alloc_fails(unsigned long where)
 	return true;
 }
 
-static void *cxipi_zalloc(size_t size)
+/*
+ * The core returns these errno values (cxx_core/include/cxipi/core.h) and
+ * the shim hands them on to callers as the kernel's: a core whose numbers
+ * drift from this kernel's does not build.
+ */
+static_assert(CXIPI_ENOMEM == ENOMEM);
+static_assert(CXIPI_EBUSY == EBUSY);
+static_assert(CXIPI_EINVAL == EINVAL);
+static_assert(CXIPI_ENOSPC == ENOSPC);
+static_assert(CXIPI_ERANGE == ERANGE);
+
+/* The module's env keeps no state of its own: @ctx is NULL. */
+static void *cxipi_zalloc(void *ctx, size_t size)
 {
-	if (cxipi_alloc_fails())
-		return NULL;
-	return kvzalloc(size, GFP_KERNEL);
+	return cxipi_alloc(kvzalloc(size, GFP_KERNEL), NULL);
+}
+
+static void cxipi_free(void *ctx, const void *ptr)
+{
+	kvfree(ptr);
 }
 
 const struct cxipi_env cxipi_env = {
+	.ctx = NULL,
 	.zalloc = cxipi_zalloc,
-	.free = kvfree,
+	.free = cxipi_free,
 };

@@ -17,7 +17,7 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 #include "trace.h"
 
 /* Serializes reserve and destroy, and readers of the irq data they free. */
@@ -143,12 +143,10 @@ int cxipi_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 		return -EINVAL;
 
 	mutex_lock(&cxipi_ipi_lock);
-	if (cxipi_alloc_fails())
-		virq = -ENOMEM;
-	else
-		virq = __irq_domain_alloc_irqs(domain, -1, plan.nr_virqs,
-					       NUMA_NO_NODE, (void *)dest,
-					       false, NULL);
+	virq = cxipi_alloc(__irq_domain_alloc_irqs(domain, -1, plan.nr_virqs,
+						   NUMA_NO_NODE, (void *)dest,
+						   false, NULL),
+			   -ENOMEM);
 	if (virq <= 0) {
 		ret = virq ? virq : -ENOSPC;
 		goto out;

@@ -8,7 +8,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 
 /* Enough for every CPU of a large machine; the doorbell map stays small. */
 #define CXIPI_MAX_HWIRQS 65536

@@ -29,9 +29,7 @@ static struct cxipi_sysfs_domain *cxipi_sysfs_domains[ARRAY_SIZE(cxipi_domains)]
 static struct kobject *cxipi_kobject_create(const char *name,
 					    struct kobject *parent)
 {
-	if (cxipi_alloc_fails())
-		return NULL;
-	return kobject_create_and_add(name, parent);
+	return cxipi_alloc(kobject_create_and_add(name, parent), NULL);
 }
 
 /**
@@ -253,29 +251,34 @@ static struct cxipi_sysfs_domain *
 cxipi_sysfs_domain_add(struct cxipi_domain *dom)
 {
 	struct cxipi_sysfs_domain *sd;
+	struct kobject **cpus;
 	unsigned int cpu;
 	char name[16];
 
-	sd = cxipi_alloc_fails() ? NULL : kzalloc(sizeof(*sd), GFP_KERNEL);
+	sd = cxipi_alloc(kzalloc(sizeof(*sd), GFP_KERNEL), NULL);
 	if (!sd)
 		return NULL;
 	sd->dom = dom;
 	INIT_LIST_HEAD(&sd->reservations);
 	/* kobject_init_and_add(), with the add counted by fail_alloc. */
 	kobject_init(&sd->kobj, &cxipi_domain_ktype);
-	if (cxipi_alloc_fails() ||
-	    kobject_add(&sd->kobj, cxipi_domains_kobj, "%s", dom->name))
+	if (cxipi_alloc(kobject_add(&sd->kobj, cxipi_domains_kobj, "%s",
+				    dom->name),
+			-ENOMEM))
 		goto err;
 	sd->resv_kobj = cxipi_kobject_create("reservations", &sd->kobj);
-	if (!cxipi_alloc_fails())
-		sd->cpus = kcalloc(nr_cpu_ids, sizeof(*sd->cpus), GFP_KERNEL);
+	cpus = cxipi_alloc(kcalloc(nr_cpu_ids, sizeof(*cpus), GFP_KERNEL),
+			   NULL);
+	sd->cpus = cpus;
 	if (!sd->resv_kobj || !sd->cpus)
 		goto err;
 	for_each_possible_cpu(cpu) {
 		snprintf(name, sizeof(name), "cpu%u", cpu);
 		sd->cpus[cpu] = cxipi_kobject_create(name, &sd->kobj);
-		if (!sd->cpus[cpu] || cxipi_alloc_fails() ||
-		    sysfs_create_group(sd->cpus[cpu], &cxipi_endpoint_group))
+		if (!sd->cpus[cpu] ||
+		    cxipi_alloc(sysfs_create_group(sd->cpus[cpu],
+						   &cxipi_endpoint_group),
+				-ENOMEM))
 			goto err;
 	}
 	return sd;

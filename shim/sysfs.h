@@ -7,7 +7,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 
 /**
  * struct cxipi_sysfs_domain - /sys/kernel/cxipi/domains/<name>/

@@ -92,10 +92,9 @@ static void cxipi_free_handlers(struct cxipi_sysfs_resv *sr,
 /* request_irq() allocates its irqaction: fail_alloc counts it. */
 static int cxipi_request_handler(struct cxipi_sysfs_resv *sr, unsigned int virq)
 {
-	if (cxipi_alloc_fails())
-		return -ENOMEM;
-	return request_irq(virq, cxipi_count_handler, IRQF_NO_THREAD, sr->name,
-			   sr);
+	return cxipi_alloc(request_irq(virq, cxipi_count_handler,
+				       IRQF_NO_THREAD, sr->name, sr),
+			   -ENOMEM);
 }
 
 static int cxipi_request_handlers(struct cxipi_sysfs_resv *sr)
@@ -378,13 +377,12 @@ static struct cxipi_sysfs_resv *cxipi_sysfs_resv_alloc(const char *name,
 {
 	struct cxipi_sysfs_resv *sr;
 
-	sr = cxipi_alloc_fails() ? NULL : kzalloc(sizeof(*sr), GFP_KERNEL);
+	sr = cxipi_alloc(kzalloc(sizeof(*sr), GFP_KERNEL), NULL);
 	if (!sr)
 		return NULL;
-	if (!cxipi_alloc_fails())
-		sr->received = alloc_percpu(unsigned long);
-	if (!sr->received || cxipi_alloc_fails() ||
-	    !zalloc_cpumask_var(&sr->targets, GFP_KERNEL)) {
+	sr->received = cxipi_alloc(alloc_percpu(unsigned long), NULL);
+	if (!sr->received ||
+	    !cxipi_alloc(zalloc_cpumask_var(&sr->targets, GFP_KERNEL), false)) {
 		free_percpu(sr->received);
 		kfree(sr);
 		return NULL;
@@ -413,9 +411,8 @@ static int cxipi_sysfs_resv_add(struct cxipi_sysfs_domain *sd,
 		goto err_ipi;
 	/* kobject_init_and_add(), with the add counted by fail_alloc. */
 	kobject_init(&sr->kobj, &cxipi_resv_ktype);
-	ret = -ENOMEM;
-	if (!cxipi_alloc_fails())
-		ret = kobject_add(&sr->kobj, sd->resv_kobj, "%s", sr->name);
+	ret = cxipi_alloc(kobject_add(&sr->kobj, sd->resv_kobj, "%s", sr->name),
+			  -ENOMEM);
 	if (ret)
 		goto err_handlers;
 	list_add_tail(&sr->node, &sd->reservations);
@@ -453,7 +450,7 @@ int cxipi_sysfs_reserve(struct cxipi_sysfs_domain *sd, const char *buf)
 	if (ret)
 		return ret;
 	cxipi_alloc_count_start();
-	if (cxipi_alloc_fails() || !zalloc_cpumask_var(&dest, GFP_KERNEL))
+	if (!cxipi_alloc(zalloc_cpumask_var(&dest, GFP_KERNEL), false))
 		return -ENOMEM;
 	ret = cxipi_parse_cpulist(space + 1, dest);
 	if (ret)

@@ -15,7 +15,7 @@
 #include <linux/cpumask.h>
 #include <linux/tracepoint.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 
 /*
  * clang-format cannot lay out the TRACE_EVENT() language; the events follow

@@ -9,7 +9,7 @@
 #include <linux/irqdomain.h>
 #include <linux/module.h>
 
-#include "cxipi.h"
+#include "cxipi_shim.h"
 
 #ifndef CONFIG_GENERIC_IRQ_IPI
 

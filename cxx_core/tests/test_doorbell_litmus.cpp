@@ -3,7 +3,7 @@
 // the real core (through core.h) from several threads, built with
 // ThreadSanitizer (make -C cxx_core/tests, target build/litmus_tsan).  The
 // names P1..P6 and the steps R1, D1, U1... are those of the pairings at the
-// top of ../doorbells.cpp.
+// top of ../doorbells.hpp.
 //
 // The machine: one thread per simulated CPU, which drains its bank only
 // when kicked.  A kick models smp_call_function_single_async(): a CSD per
@@ -16,7 +16,7 @@
 //
 // What this can see, and what it cannot:
 //  - Interleavings.  A step done in the wrong program order (a drain that
-//    reads pending before re-arming, an unmask that reads pending before
+//    reads pending before clearing in_flight, an unmask that reads pending before
 //    unmasking, a raise that kicks without owning the kick) loses or
 //    doubles a doorbell on any machine, x86 included; the assertions catch
 //    it: nothing may stay pending once every kick is served, each doorbell
@@ -30,7 +30,7 @@
 //    return a stale value, and x86 itself only lets a load pass an earlier
 //    store to another location, never past a locked instruction.  So the
 //    full barriers of P4 and P5 (the dmb ish after R2, D1, U1 and U3 on
-//    arm64) are argued in doorbells.cpp and checked in the arm64 object
+//    arm64) are argued in doorbells.hpp and checked in the arm64 object
 //    code, not here: removing one of them passes these tests.
 #include <cxipi/core.h>
 
@@ -123,7 +123,7 @@ public:
 	struct Options {
 		// Drains no kick asked for, between a kick's queueing and its
 		// callback (only then, so that they never heal a lost kick):
-		// they clear armed while the CSD is still locked, so that a
+		// they clear in_flight while the CSD is still locked, so that a
 		// later kick meets -EBUSY (P5).
 		bool extra_drains = false;
 	};
@@ -474,12 +474,12 @@ unsigned run_rounds(cxipi_doorbells *bells, Machine &m, Raised &r,
 // P2, raise vs drain: no lost kick.
 //
 //   raiser                             target CPU (runs on a kick only)
-//   R1 fetch_or_release(pending, b)    D1 xchg_fully_ordered(armed, 0)
-//   R2 xchg_fully_ordered(armed, 1)    D3 fetch_and_acquire(pending, keep)
+//   R1 fetch_or_release(pending, b)    D1 xchg_fully_ordered(in_flight, 0)
+//   R2 xchg_fully_ordered(in_flight, 1)    D3 fetch_and_acquire(pending, keep)
 //      == 0: kick
-//   forbidden: R2 finds armed set (no kick) and D3 misses R1's bit.
+//   forbidden: R2 finds in_flight set (no kick) and D3 misses R1's bit.
 //
-// Also: at most one kick in flight per CPU, the one whose R2 found armed
+// Also: at most one kick in flight per CPU, the one whose R2 found in_flight
 // clear, so no kick ever meets a locked CSD (-EBUSY) when only kicks drain.
 TEST_F(Litmus, RaiseVsDrainLosesNoKickAndKicksOnce)
 {
@@ -509,11 +509,11 @@ TEST_F(Litmus, RaiseVsDrainLosesNoKickAndKicksOnce)
 //
 //   raiser                             target CPU
 //   R1 fetch_or_release(pending, b)    (a drain nobody asked for: D1..D3)
-//   R2 xchg_fully_ordered(armed, 1)    take the queued CSD
+//   R2 xchg_fully_ordered(in_flight, 1)    take the queued CSD
 //      == 0: kick: CSD locked,         csd_unlock() (release)
-//      -EBUSY, dropped                 D1 xchg_fully_ordered(armed, 0)
+//      -EBUSY, dropped                 D1 xchg_fully_ordered(in_flight, 0)
 //                                      D3 fetch_and_acquire(pending, keep)
-//   forbidden: the dropped kick's doorbell left pending, or armed left set
+//   forbidden: the dropped kick's doorbell left pending, or in_flight left set
 //   with no kick in flight (the next raises would all find it set).
 TEST_F(Litmus, KickThatMeetsALockedCsdLosesNothing)
 {
@@ -539,12 +539,12 @@ TEST_F(Litmus, KickThatMeetsALockedCsdLosesNothing)
 // delivered once after the unmask, and never while masked.
 //
 //   raiser               target CPU                 unmasker
-//   R1 set pending       D1 xchg(armed, 0) + mb     U1 clear mask + mb
-//   R2 xchg(armed, 1)    D2 read_once(mask)         U2 load_acquire(pending)
-//      == 0: kick        D3 take unmasked bits      U3 xchg(armed, 1)
+//   R1 set pending       D1 xchg(in_flight, 0) + mb     U1 clear mask + mb
+//   R2 xchg(in_flight, 1)    D2 read_once(mask)         U2 load_acquire(pending)
+//      == 0: kick        D3 take unmasked bits      U3 xchg(in_flight, 1)
 //                                                      == 0: kick
 //   forbidden: D2 sees the mask set and U2 misses the bit (P4), or D2 sees
-//   it set and U3 finds armed set (P3): latched with no kick in flight.
+//   it set and U3 finds in_flight set (P3): latched with no kick in flight.
 TEST_F(Litmus, UnmaskDeliversALatchedDoorbellOnce)
 {
 	make(kCpus, kHwirqs);
@@ -724,8 +724,8 @@ TEST_F(Litmus, TakeAckAndDrainConsumeEachDoorbellOnce)
 //                                 acquires it before the next payload)
 //   forbidden: the read not ordered after the write (a data race), or an
 //   old payload.
-// The endpoint never touches armed, so R1 -> T1 is its only happens-before
-// edge from the producer.  A drain's D1 also acquires armed from R2, which
+// The endpoint never touches in_flight, so R1 -> T1 is its only happens-before
+// edge from the producer.  A drain's D1 also acquires in_flight from R2, which
 // hides a missing release or acquire on pending unless the drain lands
 // between R1 and R2.
 TEST_F(Litmus, RaiserStoresReachTheConsumer)

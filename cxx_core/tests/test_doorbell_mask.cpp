@@ -106,7 +106,7 @@ TEST_F(DoorbellMask, MaskingLatchesWhatIsAlreadyPending)
 
 // ---- unmasking delivers once ----------------------------------------------------------
 
-TEST_F(DoorbellMask, UnmaskKicksExactlyTheCpusWhereTheHwirqIsLatchedAndNotArmed)
+TEST_F(DoorbellMask, UnmaskKicksExactlyTheCpusWhereTheHwirqIsLatchedAndNoKickIsInFlight)
 {
 	make(5, 100);
 	const unsigned h = 70;
@@ -149,7 +149,7 @@ TEST_F(DoorbellMask, UnmaskThenDrainDeliversCoalescedLatchedRaisesExactlyOnce)
 	EXPECT_EQ(drain(1), List{9});
 	EXPECT_TRUE(drain(1).empty());
 	EXPECT_TRUE(unmask(9).empty()); // nothing latched any more
-	EXPECT_EQ(raise(1, 9), CXIPI_RAISE_KICK); // the bank was re-armed
+	EXPECT_EQ(raise(1, 9), CXIPI_RAISE_KICK); // the drain ended the kick in flight
 	EXPECT_EQ(drain(1), List{9});
 }
 
@@ -165,7 +165,7 @@ TEST_F(DoorbellMask, UnmaskOfAnIdleOrNeverMaskedHwirqKicksNobody)
 	EXPECT_EQ(drain(2), List{11});
 }
 
-TEST_F(DoorbellMask, AKickFromUnmaskArmsTheBankSoTheNextRaiseQueues)
+TEST_F(DoorbellMask, AKickFromUnmaskIsInFlightSoTheNextRaiseQueues)
 {
 	make(1, 16);
 	mask(2);
@@ -198,8 +198,8 @@ TEST_F(DoorbellMask, MaskAndUnmaskOfOutOfRangeHwirqsAreIgnored)
 }
 
 // ---- mask and unmask racing with a drain, step by step -------------------------------
-// The deliver callback runs in the middle of a drain: the drain has re-armed
-// the bank and finished the words before the one it is delivering from, and
+// The deliver callback runs in the middle of a drain: the drain has ended
+// the kick in flight (cleared in_flight) and finished the words before the one it is delivering from, and
 // not yet looked at the words after it.  Calling mask/unmask/raise from
 // there reproduces each interleaving of the race deterministically.
 
@@ -294,7 +294,7 @@ TEST_F(DoorbellMask, RaiseOfAMaskedHwirqDuringADrainAsksForAKick)
 		raised = raise(0, 70);
 	});
 	EXPECT_EQ(got, List{1});
-	EXPECT_EQ(raised, CXIPI_RAISE_KICK); // the drain re-armed first
+	EXPECT_EQ(raised, CXIPI_RAISE_KICK); // the drain ended the kick first
 	EXPECT_TRUE(drain(0).empty()); // the kick: still masked
 	EXPECT_EQ(unmask(70), List{0});
 	EXPECT_EQ(drain(0), List{70});

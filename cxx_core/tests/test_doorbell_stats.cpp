@@ -191,7 +191,7 @@ TEST_F(DoorbellStats, DropLeavesTheMaskAndTheLastDrainingCpuAlone)
 	EXPECT_EQ(fields(stats(1)), (Fields{ 2, 0, 1, 0, 0, 1 }));
 }
 
-TEST_F(DoorbellStats, DropDoesNotDisarmAKickUnderWay)
+TEST_F(DoorbellStats, DropDoesNotCancelAKickUnderWay)
 {
 	// The kick in flight still comes and drains: a raise after the
 	// drop queues behind it instead of kicking twice.

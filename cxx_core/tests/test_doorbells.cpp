@@ -96,41 +96,41 @@ TEST_F(Doorbells, RaiseKicksThenQueuesAnotherThenCoalescesTheSame)
 	EXPECT_EQ(raise(0, 6), CXIPI_RAISE_QUEUED);
 }
 
-// ---- arm and disarm: the shim's own kicks
+// ---- claim_kick and cancel_kick: the shim's own kicks
 // -------------------------------------
 
-TEST_F(Doorbells, ArmTakesTheKickOnceAndDisarmGivesItBack)
+TEST_F(Doorbells, ClaimKickTakesTheKickOnceAndCancelKickGivesItBack)
 {
 	make(2, 16);
-	EXPECT_TRUE(cxipi_doorbells_arm(bells_, 1));
-	EXPECT_FALSE(cxipi_doorbells_arm(bells_, 1));
-	// A raise while armed: a kick is already under way.
+	EXPECT_TRUE(cxipi_doorbells_claim_kick(bells_, 1));
+	EXPECT_FALSE(cxipi_doorbells_claim_kick(bells_, 1));
+	// A raise while a kick is claimed: it is already under way.
 	EXPECT_EQ(raise(1, 3), CXIPI_RAISE_QUEUED);
-	cxipi_doorbells_disarm(bells_, 1);
+	cxipi_doorbells_cancel_kick(bells_, 1);
 	// Given back (the kick was not sent): the bit stays latched, and the
 	// next raise of another doorbell kicks.
 	EXPECT_TRUE(pending(1, 3));
 	EXPECT_EQ(raise(1, 4), CXIPI_RAISE_KICK);
-	EXPECT_FALSE(cxipi_doorbells_arm(bells_, 1));
+	EXPECT_FALSE(cxipi_doorbells_claim_kick(bells_, 1));
 	// CPU 0's word is its own.
-	EXPECT_TRUE(cxipi_doorbells_arm(bells_, 0));
+	EXPECT_TRUE(cxipi_doorbells_claim_kick(bells_, 0));
 }
 
-TEST_F(Doorbells, ArmAndDisarmIgnoreCpusOutOfRange)
+TEST_F(Doorbells, ClaimKickAndCancelKickIgnoreCpusOutOfRange)
 {
 	make(2, 16);
-	EXPECT_FALSE(cxipi_doorbells_arm(bells_, 2));
-	cxipi_doorbells_disarm(bells_, 2);
+	EXPECT_FALSE(cxipi_doorbells_claim_kick(bells_, 2));
+	cxipi_doorbells_cancel_kick(bells_, 2);
 	EXPECT_EQ(raise(0, 1), CXIPI_RAISE_KICK);
 	EXPECT_EQ(raise(1, 1), CXIPI_RAISE_KICK);
 }
 
-TEST_F(Doorbells, ADrainClearsWhatArmSet)
+TEST_F(Doorbells, ADrainEndsTheKickThatClaimKickClaimed)
 {
 	make(1, 16);
-	EXPECT_TRUE(cxipi_doorbells_arm(bells_, 0));
+	EXPECT_TRUE(cxipi_doorbells_claim_kick(bells_, 0));
 	EXPECT_TRUE(drain(0).empty());
-	EXPECT_TRUE(cxipi_doorbells_arm(bells_, 0));
+	EXPECT_TRUE(cxipi_doorbells_claim_kick(bells_, 0));
 }
 
 TEST_F(Doorbells, PendingReflectsRaiseAndDrain)
@@ -158,7 +158,7 @@ TEST_F(Doorbells, OutOfRangeArgumentsAreEinvalAndChangeNothing)
 	EXPECT_EQ(pending_count(), 0u);
 	EXPECT_FALSE(pending(2, 0));
 	EXPECT_FALSE(pending(0, 16));
-	// An invalid raise must not have armed the bank.
+	// An invalid raise must not have claimed a kick.
 	EXPECT_EQ(raise(0, 0), CXIPI_RAISE_KICK);
 	EXPECT_EQ(raise(1, 15), CXIPI_RAISE_KICK);
 }
@@ -218,7 +218,7 @@ TEST_F(Doorbells, DrainPassesTheContextThrough)
 	EXPECT_EQ(ctx.seen, 2u);
 }
 
-TEST_F(Doorbells, DrainReArmsSoTheNextRaiseKicks)
+TEST_F(Doorbells, DrainEndsTheKickInFlightSoTheNextRaiseKicks)
 {
 	make(1, 16);
 	EXPECT_EQ(raise(0, 4), CXIPI_RAISE_KICK);
@@ -229,7 +229,7 @@ TEST_F(Doorbells, DrainReArmsSoTheNextRaiseKicks)
 	EXPECT_EQ(raise(0, 9), CXIPI_RAISE_KICK); // and another one
 }
 
-TEST_F(Doorbells, EmptyDrainAfterAKickReArmsToo)
+TEST_F(Doorbells, EmptyDrainAfterAKickEndsItToo)
 {
 	make(1, 16);
 	EXPECT_EQ(raise(0, 1), CXIPI_RAISE_KICK);
@@ -252,7 +252,7 @@ TEST_F(Doorbells, BanksOfDifferentCpusAreIndependent)
 	EXPECT_TRUE(pending(1, 3));
 	EXPECT_TRUE(pending(1, 4));
 	EXPECT_TRUE(pending(2, 99));
-	EXPECT_EQ(raise(1, 5), CXIPI_RAISE_QUEUED); // cpu 1 still armed
+	EXPECT_EQ(raise(1, 5), CXIPI_RAISE_QUEUED); // cpu 1's kick in flight
 	EXPECT_EQ(raise(0, 5), CXIPI_RAISE_KICK);
 	EXPECT_EQ(drain(2), Order{ 99 });
 	EXPECT_EQ(drain(1), (Order{ 3, 4, 5 }));
@@ -261,7 +261,7 @@ TEST_F(Doorbells, BanksOfDifferentCpusAreIndependent)
 
 TEST_F(Doorbells, HighestHwirqOfOneCpuDoesNotAliasTheNextCpu)
 {
-	// 447 hwirqs: armed word + 7 pending words = exactly one cache line
+	// 447 hwirqs: in_flight word + 7 pending words = exactly one cache line
 	// per bank; 448 spills into a second line.
 	for (unsigned nr : { 63u, 64u, 447u, 448u, 449u }) {
 		SCOPED_TRACE(nr);

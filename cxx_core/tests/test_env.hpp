@@ -2,9 +2,10 @@
 // A cxipi_env for host tests: calloc/free underneath, a count of live
 // allocations, and a switch that makes the Nth next allocation fail.
 //
-// cxipi_env carries no context pointer, so the state is process-global; the
-// EnvTest fixture resets it before each test and checks after each test that
-// every allocation made through the env was freed.
+// The state is reached through the env's context pointer (one State per
+// env: test_env::env's is state()); the EnvTest fixture resets it before
+// each test and checks after each test that every allocation made through
+// the env was freed.
 #pragma once
 
 #include <cxipi/core.h>
@@ -54,9 +55,9 @@ inline long live() { return state().live.load(); }
 inline long calls() { return state().calls.load(); }
 inline long failures() { return state().failures.load(); }
 
-inline void *zalloc(size_t size)
+inline void *zalloc(void *ctx, size_t size)
 {
-	State &s = state();
+	State &s = *static_cast<State *>(ctx);
 	const long call = ++s.calls;
 	s.last_size = size;
 	if (call == s.fail_at.load()) {
@@ -70,17 +71,19 @@ inline void *zalloc(size_t size)
 	return p;
 }
 
-inline void release(const void *ptr)
+inline void release(void *ctx, const void *ptr)
 {
+	State &s = *static_cast<State *>(ctx);
 	if (!ptr) {
-		++state().frees_of_null;
+		++s.frees_of_null;
 		return;
 	}
-	--state().live;
+	--s.live;
 	std::free(const_cast<void *>(ptr));
 }
 
-inline const cxipi_env env = {zalloc, release};
+inline const cxipi_env env = {.ctx = &state(), .zalloc = zalloc,
+			      .free = release};
 
 } // namespace test_env
 

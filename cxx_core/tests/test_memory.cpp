@@ -11,16 +11,19 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstdint>
 #include <type_traits>
 
 namespace {
 
-struct Small {
+struct Small : cxipi::TrailingStorage {
 	unsigned a = 7;
 };
 
-struct FiveInts { // sizeof 20: a tail of words right after it is misaligned
+// sizeof 20: a tail of words right after it is misaligned
+struct FiveInts : cxipi::TrailingStorage {
 	unsigned v[5] = {1, 2, 3, 4, 5};
 };
 
@@ -47,10 +50,22 @@ cxipi::Result<int> make_result(bool ok)
 
 cxipi::Status propagate_result(bool ok, int *out)
 {
-	auto r = make_result(ok);
-	CXIPI_TRY(r);
-	*out = r.value() + 1;
+	*out = CXIPI_TRY(make_result(ok)) + 1;
 	return cxipi::Status();
+}
+
+// CXIPI_TRY yields the value, so it nests and chains.
+cxipi::Result<int> add_results(bool first_ok, bool second_ok)
+{
+	const int a = CXIPI_TRY(make_result(first_ok));
+	return a + CXIPI_TRY(make_result(second_ok));
+}
+
+// A function whose argument is the value read from a Result: a trap here
+// must happen before the call.
+void use(int value)
+{
+	std::fprintf(stderr, "used %d\n", value);
 }
 
 } // namespace
@@ -125,6 +140,46 @@ TEST_F(Memory, TailOfWordsIsAlignedForWords)
 	cxipi::destroy(test_env::env, made.value());
 }
 
+// Each callback gets the env's context pointer back, unchanged.
+struct OwnHeap {
+	int zallocs = 0;
+	int frees = 0;
+	void *last_freed = nullptr;
+};
+
+TEST(MemoryEnv, CallbacksGetTheContextPointerBack)
+{
+	OwnHeap heap;
+	const cxipi_env env = {
+		.ctx = &heap,
+		.zalloc =
+			[](void *ctx, size_t size) {
+				static_cast<OwnHeap *>(ctx)->zallocs++;
+				return std::calloc(1, size);
+			},
+		.free =
+			[](void *ctx, const void *ptr) {
+				auto *h = static_cast<OwnHeap *>(ctx);
+				h->frees++;
+				h->last_freed = const_cast<void *>(ptr);
+				std::free(h->last_freed);
+			},
+	};
+	auto made = cxipi::create_with_tail<Small>(env, 16);
+	ASSERT_TRUE(made.ok());
+	EXPECT_EQ(heap.zallocs, 1);
+	cxipi::destroy(env, made.value());
+	EXPECT_EQ(heap.frees, 1);
+	EXPECT_EQ(heap.last_freed, made.value());
+
+	// And through the C boundary.
+	cxipi_hwirq_pool *pool = cxipi_hwirq_pool_create(&env, 8);
+	ASSERT_NE(pool, nullptr);
+	EXPECT_EQ(heap.zallocs, 2);
+	cxipi_hwirq_pool_destroy(&env, pool);
+	EXPECT_EQ(heap.frees, 2);
+}
+
 TEST(MemoryPlacement, CorePlacementNewAndStandardPlacementNewCoexist)
 {
 	alignas(Small) unsigned char a[sizeof(Small)], b[sizeof(Small)];
@@ -190,4 +245,30 @@ TEST(Result, TryReturnsTheFirstErrorAndContinuesOnSuccess)
 	EXPECT_EQ(out, 0);
 	EXPECT_TRUE(propagate_result(true, &out).ok());
 	EXPECT_EQ(out, 42);
+}
+
+TEST(Result, TryYieldsTheValue)
+{
+	EXPECT_EQ(add_results(true, true).value(), 82);
+	EXPECT_EQ(add_results(false, true).error(), cxipi::Errc::no_space);
+	EXPECT_EQ(add_results(true, false).error(), cxipi::Errc::no_space);
+}
+
+TEST(Result, ValueOrErrnoGivesTheValueOrTheNegativeErrno)
+{
+	EXPECT_EQ(cxipi::value_or_errno(make_result(true)), 41);
+	EXPECT_EQ(cxipi::value_or_errno(make_result(false)), -CXIPI_ENOSPC);
+}
+
+// The value of an error is not a quiet T{}: the process stops.
+TEST(ResultDeathTest, ValueOfAnErrorTraps)
+{
+	GTEST_FLAG_SET(death_test_style, "threadsafe");
+	const auto bad = make_result(false);
+	EXPECT_DEATH(use(bad.value()), "");
+	const cxipi::Status failed(cxipi::Errc::busy);
+	EXPECT_DEATH(failed.value(), "");
+	// And no trap when there is a value.
+	EXPECT_EQ(make_result(true).value(), 41);
+	cxipi::Status().value();
 }

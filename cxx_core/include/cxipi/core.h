@@ -24,7 +24,11 @@ extern "C" {
  * bool) before this header: the core never sees a kernel header.
  */
 
-/* errno values the core returns, identical to the kernel's and glibc's. */
+/*
+ * errno values the core returns, identical to the kernel's and glibc's:
+ * shim/env.c fails the build when they are not the kernel's, and the host
+ * tests check them against the C library's.
+ */
 #define CXIPI_ENOMEM 12
 #define CXIPI_EBUSY 16
 #define CXIPI_EINVAL 22
@@ -33,15 +37,18 @@ extern "C" {
 
 /**
  * struct cxipi_env - what the core needs from its host environment
+ * @ctx: the environment's own state, passed back as the first argument of
+ *	 each callback and never touched by the core
  * @zalloc: return @size bytes of zeroed memory, or NULL; may sleep
  * @free: release memory from @zalloc; NULL is a no-op
  *
- * OWNERSHIP: the table is owned by the caller and must outlive every core
- * object created with it.
+ * OWNERSHIP: the table, and whatever @ctx points to, are owned by the
+ * caller and must outlive every core object created with it.
  */
 struct cxipi_env {
-	void *(*zalloc)(size_t size);
-	void (*free)(const void *ptr);
+	void *ctx;
+	void *(*zalloc)(void *ctx, size_t size);
+	void (*free)(void *ctx, const void *ptr);
 };
 
 enum cxipi_domain_kind {
@@ -246,7 +253,7 @@ void cxipi_doorbells_destroy(const struct cxipi_env *env,
  * Set doorbell @hwirq of @cpu.  Lock-free, callable from any context.
  * Out-of-range arguments return -CXIPI_EINVAL.
  *
- * Ordering (the kernel's memory model; doorbells.cpp names each pairing):
+ * Ordering (the kernel's memory model; doorbells.hpp names each pairing):
  * the set is a release, so whatever consumes the doorbell (the handler a
  * drain runs, a take or an ack) sees the caller's earlier stores, coalesced
  * or not.  When the raise returns CXIPI_RAISE_KICK or CXIPI_RAISE_QUEUED, a
@@ -259,11 +266,12 @@ int cxipi_doorbells_raise(struct cxipi_doorbells *bells, unsigned int cpu,
 
 /*
  * On @cpu, take every pending doorbell and call @deliver(ctx, hwirq) for
- * each, lowest hwirq first; the kick is re-armed first, so a raise that
- * races with the drain either is delivered now or asks for a new kick.
- * Returns how many were delivered.
+ * each, lowest hwirq first.  It first clears the bank's kick-in-flight
+ * word (the kick that runs it has landed), so a raise that races with the
+ * drain either is delivered now or sends a new kick.  Returns how many
+ * were delivered.
  *
- * Ordering: a full barrier follows the re-arming, so the drain's reads of
+ * Ordering: a full barrier follows that clear, so the drain's reads of
  * the masks and doorbells come after the caller's earlier accesses (the
  * unlock of the cross-CPU call that runs it among them); each doorbell is
  * taken with acquire, so @deliver sees what its raisers stored before
@@ -291,15 +299,18 @@ bool cxipi_doorbells_pending(const struct cxipi_doorbells *bells,
 void cxipi_doorbells_mask(struct cxipi_doorbells *bells, unsigned int hwirq);
 
 /*
- * The armed word of @cpu's bank, which is set exactly while a kick is in
+ * The kick-in-flight word of @cpu's bank, set exactly while a kick is in
  * flight to @cpu, for the kicks the shim sends outside a raise or an
- * unmask.  arm: set it; true when it was clear, and the caller must then
- * kick @cpu.  disarm: clear it, for a kick that was not sent or will not
- * drain (the CPU went offline, or is not Linux's).  Both are fully ordered.
- * Out-of-range @cpu: arm is false, disarm does nothing.
+ * unmask.  claim_kick: set it; true when it was clear, and the caller then
+ * owns the one kick and must send it.  cancel_kick: clear it, for a
+ * claimed kick that was not sent or will not drain (the CPU went offline,
+ * or is not Linux's).  Both are fully ordered.  Out-of-range @cpu:
+ * claim_kick is false, cancel_kick does nothing.
  */
-bool cxipi_doorbells_arm(struct cxipi_doorbells *bells, unsigned int cpu);
-void cxipi_doorbells_disarm(struct cxipi_doorbells *bells, unsigned int cpu);
+bool cxipi_doorbells_claim_kick(struct cxipi_doorbells *bells,
+				unsigned int cpu);
+void cxipi_doorbells_cancel_kick(struct cxipi_doorbells *bells,
+				 unsigned int cpu);
 
 /*
  * Unmask @hwirq and call @kick(ctx, cpu) for each CPU where it is latched

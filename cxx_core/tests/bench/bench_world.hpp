@@ -21,7 +21,7 @@
 //    mask verification and fan-out.
 //  - Bells: doorbell banks of nbits CPUs and a given number of hwirqs.
 //
-// cxipi_env has no context pointer, so the allocation counters are global.
+// The allocation counters are global (the env's context pointer is unused).
 #pragma once
 
 #include <cxipi/core.h>
@@ -48,7 +48,7 @@ inline constinit EnvCounters g_counters;
 
 inline EnvCounters &counters() { return g_counters; }
 
-inline void *env_zalloc(size_t size)
+inline void *env_zalloc(void *, size_t size)
 {
 	counters().zallocs.fetch_add(1, std::memory_order_relaxed);
 	void *p = std::calloc(1, size ? size : 1);
@@ -57,7 +57,7 @@ inline void *env_zalloc(size_t size)
 	return p;
 }
 
-inline void env_free(const void *ptr)
+inline void env_free(void *, const void *ptr)
 {
 	if (!ptr)
 		return;
@@ -66,7 +66,8 @@ inline void env_free(const void *ptr)
 	std::free(const_cast<void *>(ptr));
 }
 
-inline const cxipi_env env = {env_zalloc, env_free};
+inline const cxipi_env env = {.ctx = nullptr, .zalloc = env_zalloc,
+			       .free = env_free};
 
 inline long zalloc_calls()
 {

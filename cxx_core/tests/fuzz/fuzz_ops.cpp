@@ -49,25 +49,28 @@ struct EnvState {
 };
 EnvState g_env;
 
-void *env_zalloc(size_t size)
+void *env_zalloc(void *ctx, size_t size)
 {
-	if (++g_env.calls == g_env.fail_at)
+	EnvState &state = *static_cast<EnvState *>(ctx);
+	if (++state.calls == state.fail_at)
 		return nullptr;
 	void *p = calloc(1, size ? size : 1);
 	if (p)
-		g_env.live++;
+		state.live++;
 	return p;
 }
 
-void env_free(const void *ptr)
+void env_free(void *ctx, const void *ptr)
 {
+	EnvState &state = *static_cast<EnvState *>(ctx);
 	if (!ptr)
 		return;
-	g_env.live--;
+	state.live--;
 	free(const_cast<void *>(ptr));
 }
 
-const cxipi_env kEnv = {env_zalloc, env_free};
+const cxipi_env kEnv = {.ctx = &g_env, .zalloc = env_zalloc,
+			.free = env_free};
 
 // ---- input -------------------------------------------------------------------
 
@@ -226,7 +229,7 @@ private:
 		CHECK(reg_ && pool_ && bells_);
 		CHECK(cxipi_hwirq_pool_capacity(pool_) == capacity_);
 		pending_.assign(nbits_, {});
-		armed_.assign(nbits_, false);
+		kick_in_flight_.assign(nbits_, false);
 		calls_ = g_env.calls;
 		return true;
 	}
@@ -776,9 +779,9 @@ private:
 			return -CXIPI_EINVAL;
 		if (!pending_[cpu].insert(hw).second)
 			return CXIPI_RAISE_COALESCED;
-		if (armed_[cpu])
+		if (kick_in_flight_[cpu])
 			return CXIPI_RAISE_QUEUED;
-		armed_[cpu] = true;
+		kick_in_flight_[cpu] = true;
 		return CXIPI_RAISE_KICK;
 	}
 
@@ -833,7 +836,7 @@ private:
 							 &c);
 		std::vector<unsigned> want;
 		if (cpu < nbits_) {
-			armed_[cpu] = false;
+			kick_in_flight_[cpu] = false;
 			for (unsigned h : pending_[cpu])
 				if (!masked_.count(h))
 					want.push_back(h); // ascending
@@ -865,8 +868,8 @@ private:
 		if (h < capacity_) {
 			masked_.erase(h);
 			for (unsigned cpu = 0; cpu < nbits_; cpu++)
-				if (pending_[cpu].count(h) && !armed_[cpu]) {
-					armed_[cpu] = true;
+				if (pending_[cpu].count(h) && !kick_in_flight_[cpu]) {
+					kick_in_flight_[cpu] = true;
 					want.push_back(cpu);
 				}
 		}
@@ -993,7 +996,7 @@ private:
 	long calls_ = 0; // allocations the model expects the core to ask for
 
 	std::vector<CpuSet> pending_; // per CPU
-	std::vector<bool> armed_; // per CPU: a kick is under way
+	std::vector<bool> kick_in_flight_; // per CPU: a kick is under way
 	std::set<unsigned> masked_;
 	std::map<unsigned, unsigned> last_cpu_;
 };

@@ -35,15 +35,27 @@ static inline void cxipi_alloc_count_start(void)
 }
 
 /*
- * Asked before each allocation of module init and of a reservation: true
- * when fail_alloc says this one fails, and the caller then fails as if out
- * of memory.  While fail_alloc is 0: one READ_ONCE and a branch.
+ * Whether this allocation is the one fail_alloc fails; only cxipi_alloc()
+ * asks.  While fail_alloc is 0: one READ_ONCE and a branch.
  */
 static __always_inline bool cxipi_alloc_fails(void)
 {
 	return unlikely(READ_ONCE(cxipi_fail_alloc)) &&
 	       __cxipi_alloc_fails(_THIS_IP_);
 }
+
+/**
+ * cxipi_alloc() - one allocation of module init or of a reservation
+ * @call: the allocating call (kzalloc(), request_irq(), kobject_add()...)
+ * @failed: what @call returns when out of memory (NULL, false, -ENOMEM)
+ *
+ * Every allocation whose failure cxipi must survive goes through here, so
+ * that fail_alloc can fail any one of them: when it says this one fails,
+ * @call is not made and the caller sees @failed, as if out of memory.
+ *
+ * Return: the value of @call, or @failed.
+ */
+#define cxipi_alloc(call, failed) (cxipi_alloc_fails() ? (failed) : (call))
 
 struct cxipi_domain;
 
