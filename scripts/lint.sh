@@ -18,6 +18,9 @@ cd "$top"
 # The kernel C that git tracks (not the build's generated *.mod.c).
 mapfile -t c_files < <(git ls-files 'shim/*.[ch]' 'include/*.h' \
 	cxx_core/include/cxipi/core.h 'selftests/client/*.c' 'bench/*.c')
+tap_plan $((${#c_files[@]} + 4))
+[ ${#c_files[@]} -gt 0 ]
+tap_result $? "lint: the kernel C to check is found (${#c_files[@]} files)"
 for f in "${c_files[@]}"; do
 	out=$("$cache/checkpatch/checkpatch.pl" --strict --no-tree --terse -f "$f" 2>&1)
 	rc=$?
