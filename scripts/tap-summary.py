@@ -10,12 +10,11 @@ Subtests are streams whose lines carry one more "# " than their parent's,
 printed before the parent's result, as kselftest's runner nests a test's
 own TAP under its "ok N selftests: ..." line.
 
-Counted are the leaves: results with no subtest stream of their own.  A
-parent counts only when it failed while its subtests did not (a test that
-exited non-zero or timed out after passing results).  A stream without a
-plan, or whose plan its results do not match, counts as a failure, as does
-"Bail out!".  Lines that are not TAP (build output, diagnostics, a kernel
-log) are ignored.
+Every result counts, at every depth: a test program's own verdict (its exit
+status, as the runner reports it) as well as each of its results.  A stream
+without a plan, or whose plan its results do not match, counts as a
+failure, as does "Bail out!".  Lines that are not TAP (build output,
+diagnostics, a kernel log) are ignored.
 
 Prints "N passed, N failed, N skipped", each skipped and failed test by
 name, and exits 1 when anything failed or nothing ran.
@@ -96,15 +95,10 @@ class Summary:
         ok, description = match.group(1) is None, match.group(3)
         stream = self.stream_at(depth, where)
         stream.results += 1
-        has_subtests = len(self.streams) > depth + 1 and self.streams[depth + 1] is not None
-        failed_inside = self.close(depth + 1) if has_subtests else 0
-        stream.failed += failed_inside
+        # A result closes the subtest streams printed before it.
+        stream.failed += self.close(depth + 1)
         skip = re.search(r'#\s*SKIP', description, re.IGNORECASE)
-        if has_subtests:
-            if not ok and failed_inside == 0:
-                self.fail(f'{where}: {text}')
-                stream.failed += 1
-        elif not ok and not re.search(r'#\s*TODO', description, re.IGNORECASE):
+        if not ok and not re.search(r'#\s*TODO', description, re.IGNORECASE):
             self.fail(f'{where}: {text}')
             stream.failed += 1
         elif skip:
