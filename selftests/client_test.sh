@@ -12,8 +12,8 @@
 #   the plain module's cases (its plan "1..P" comes from its table);
 #   that it loaded (every case passed) and rmmod succeeded;
 #   the KUnit suite's cases as "kunit: name", and one result for loading
-#   it, KUnit's verdict on the suite and rmmod; or, without CONFIG_KUNIT,
-#   one result skipped for that reason;
+#   it, KUnit's verdict on the suite and rmmod; or, without CONFIG_KUNIT
+#   or with KUnit disabled (kunit.enable=0), one result skipped saying so;
 #   last, that the log has no WARNING, BUG, Oops or Call Trace.
 #
 # Exit 0 when every result passed, 1 otherwise, 4 (skip) when cxipi.ko is
@@ -89,6 +89,12 @@ if [ $kunit = present ]; then
 	kverdict=$(printf '%s\n' "$ktap" | grep -E "^(not )?ok [0-9]+ $suite\$" |
 		tail -n 1)
 	kreported=$(printf '%s\n' "$kcases" | grep -c .)
+	# A kernel booted with kunit.enable=0 (the default without
+	# CONFIG_KUNIT_DEFAULT_ENABLED) loads the module and runs nothing.
+	if [ -z "$ktap" ] && [ $kinsmod_rc -eq 0 ] && [ $krmmod_rc -eq 0 ] &&
+		printf '%s\n' "$klog" | grep -q '^kunit: disabled'; then
+		kunit=disabled
+	fi
 fi
 
 log=$(after "$canary")
@@ -178,6 +184,8 @@ EOF
 	fi
 	result "$kok" \
 		"kunit: insmod cxipi_client_kunit.ko (exit $kinsmod_rc), KUnit's verdict '${kverdict:-none}', rmmod (exit $krmmod_rc)"
+elif [ $kunit = disabled ]; then
+	result ok "kunit: suite $suite # SKIP KUnit is disabled in this kernel (boot with kunit.enable=1, or build it with CONFIG_KUNIT_DEFAULT_ENABLED=y)"
 elif [ -f "$kunit_ko" ]; then
 	result ok "kunit: suite $suite # SKIP the running kernel has no KUnit (no /sys/module/kunit): no CONFIG_KUNIT"
 else
