@@ -162,9 +162,9 @@ if [ $kunit = present ]; then
 	base=$n
 	printf '%s\n' "$klog" | sed -n 's/^cxipi_client_kunit: \(# .*\)$/\1/p'
 	# KUnit's own lines of the suite: KUNIT_FAIL()'s, its totals.
-	printf '%s\n' "$ktap" | grep '^    [^ ]' |
+	printf '%s\n' "$ktap" | grep -E '^(    [^ ]|# )' |
 		grep -vE '^    (KTAP version|1\.\.|# Subtest:|(not )?ok [0-9]+ )' |
-		sed 's/^    \(# \)\{0,1\}/# kunit: /'
+		sed 's/^\(    \)\{0,1\}\(# \)\{0,1\}/# kunit: /'
 	while IFS= read -r line; do
 		line=${line#    }
 		case $line in
