@@ -54,6 +54,9 @@ smps=${VM_SMP:-$smps}
 timeout=${VM_TIMEOUT:-$timeout}
 cmdline="cxipi_vm=$job"
 [ "$job" != stress ] || cmdline+=" STRESS_SECONDS=$seconds"
+# KUnit, where the kernel has it, is off at boot unless built with
+# CONFIG_KUNIT_DEFAULT_ENABLED: the client's KUnit suite needs it on.
+! grep -q '^CONFIG_KUNIT=y' "$kconfig" 2>/dev/null || cmdline+=" kunit.enable=1"
 
 # busybox, the guest's scripts and the staged tree, as an initramfs.
 image=$out/initramfs-$karch.cpio.gz
