@@ -70,23 +70,23 @@ test-modules: module
 # What the VM runner packs (scripts/vm/vm.sh): the modules in cxipi/, and
 # in cxipi/ksft/ the selftests as kselftest installs them, with its stock
 # runner and the list of what it runs.
-ksft-dir := /var/cache/cxipi/ksft
+ksft-dir := $(or $(CXIPI_CACHE),/var/cache/cxipi)/ksft
 vm-root := $(out)/vm-root-$(karch)/cxipi
 vm-root: test-modules
-	$(MAKE) --no-print-directory -C selftests KSFT_DIR=$(ksft-dir)
-	rm -rf $(vm-root)
-	mkdir -p $(vm-root)/ksft
-	for dir in . selftests/client samples bench; do \
+	@$(MAKE) --no-print-directory -C selftests KSFT_DIR=$(ksft-dir)
+	@rm -rf $(vm-root)
+	@mkdir -p $(vm-root)/ksft
+	@for dir in . selftests/client samples bench; do \
 		sed 's/\.o$$/.ko/' $$dir/modules.order | while read -r ko; do \
 			case $$ko in /*) ;; *) ko=$$dir/$$ko ;; esac; \
 			cp $$ko $(vm-root)/ || exit 1; \
 		done || exit 1; \
 	done
-	$(MAKE) --no-print-directory -s -C selftests KSFT_DIR=$(ksft-dir) \
+	@$(MAKE) --no-print-directory -s -C selftests KSFT_DIR=$(ksft-dir) \
 		install INSTALL_PATH=$(vm-root)/ksft/cxipi
-	$(MAKE) --no-print-directory -s -C selftests KSFT_DIR=$(ksft-dir) \
+	@$(MAKE) --no-print-directory -s -C selftests KSFT_DIR=$(ksft-dir) \
 		emit_tests COLLECTION=cxipi >$(vm-root)/ksft/kselftest-list.txt
-	cp -r $(ksft-dir)/run_kselftest.sh $(ksft-dir)/kselftest $(vm-root)/ksft/
+	@cp -r $(ksft-dir)/run_kselftest.sh $(ksft-dir)/kselftest $(vm-root)/ksft/
 
 # The VM jobs (scripts/vm/guest/jobs/) through the one runner; VM_SMP,
 # VM_KERNEL, VM_MEM, VM_TIMEOUT and STRESS_SECONDS reach it from make's
