@@ -76,6 +76,7 @@ class Summary:
         if text.startswith('TAP version'):
             self.close(depth)
             self.stream_at(depth, where)
+            self.running.pop(depth, None)
             return
         if text.startswith('Bail out!'):
             self.fail(f'{where}: {text}')
@@ -98,11 +99,13 @@ class Summary:
         # A result closes the subtest streams printed before it.
         stream.failed += self.close(depth + 1)
         skip = re.search(r'#\s*SKIP', description, re.IGNORECASE)
+        # The name the harness gave this result, if it gave one.
+        running = self.running.pop(depth, '')
         if not ok and not re.search(r'#\s*TODO', description, re.IGNORECASE):
             self.fail(f'{where}: {text}')
             stream.failed += 1
         elif skip:
-            name = self.running.get(depth, '') if description.startswith('#') else ''
+            name = running if description.startswith('#') else ''
             self.skipped.append(f'{where}: {name}{" " if name else ""}{description}')
         else:
             self.passed += 1
