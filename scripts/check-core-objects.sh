@@ -91,9 +91,20 @@ kcsan_calls() { calls "$1" '^__tsan_'; }
 	each_object kcsan_calls "no KCSAN instrumentation (no __tsan_* call): built without the kernel's CFLAGS_KCSAN"
 
 # On a kernel that validates objects with objtool and unwinds with ORC,
-# objtool's ORC tables in a core object prove that it went through objtool.
-! config CONFIG_UNWINDER_ORC ||
-	each_object has_orc "no ORC data: objtool did not process it"
+# objtool's ORC tables prove that the core went through objtool.  Kbuild
+# runs objtool on each object, or, where the kernel delays it to the
+# linked module object (with IBT or clang LTO: Debian's 6.12), once on
+# that, which reads every function of every object linked in.  The
+# module's C objects tell which: the core's tables are looked for where
+# theirs are.
+if config CONFIG_UNWINDER_ORC; then
+	if has_orc "${c_objects[0]}"; then
+		each_object has_orc "no ORC data: objtool did not process it"
+	else
+		has_orc "${module%.ko}.o" ||
+			{ echo "${module%.ko}.o: no ORC data: objtool did not process the module" >&2; fail=1; }
+	fi
+fi
 
 # On arm64, the kernel's code-generation flags leave marks of their own.
 # With pointer authentication, GCC notes in each object that its functions

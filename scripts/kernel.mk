@@ -10,6 +10,7 @@
 #                               unpacks, with aarch64-linux-gnu-gcc-12
 #   make KDIR=<build tree>      any kernel's build tree (and ARCH= with it)
 
+scripts-dir := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 host-arch := $(shell uname -m | sed -e s/x86_64/x86/ -e s/aarch64/arm64/)
 karch := $(or $(subst x86_64,x86,$(ARCH)),$(host-arch))
 cross := $(filter-out $(host-arch),$(karch))
@@ -40,6 +41,7 @@ kbuild-cc-check = test "$(kernel-gcc)" = "$(cross-gcc)" || \
 	{ echo "$(KCC) is GCC $(cross-gcc), the kernel's is $(kernel-gcc)" >&2; exit 1; }
 endif
 
-kbuild-args := $(strip $(if $(ARCH),ARCH=$(ARCH)) \
+# PAHOLE: module BTF of the C only (scripts/pahole.sh).
+kbuild-args := $(strip $(if $(ARCH),ARCH=$(ARCH)) PAHOLE=$(scripts-dir)/pahole.sh \
 	$(if $(cross),CROSS_COMPILE=$(CROSS_COMPILE) DEBIAN_KERNEL_NO_CC_VERSION_CHECK=1) \
 	CC=$(KCC))

@@ -15,6 +15,7 @@
 #include <linux/cpumask.h>
 #include <linux/tracepoint.h>
 
+#include "compat.h"
 #include "cxipi_shim.h"
 
 /*
@@ -35,7 +36,7 @@ TRACE_EVENT(cxipi_reserve,
 			     __field(unsigned int, virq)
 			     __field(unsigned int, nr_virqs)
 			     __cpumask(targets)),
-	    TP_fast_assign(__assign_str(domain, domain);
+	    TP_fast_assign(cxipi_assign_str(domain, domain);
 			   __entry->virq = virq;
 			   __entry->nr_virqs = nr_virqs;
 			   __assign_cpumask(targets, cpumask_bits(targets));),
@@ -109,7 +110,7 @@ TRACE_EVENT(cxipi_raise,
 			     __field(unsigned int, cpu)
 			     __field(unsigned int, hwirq)
 			     __field(int, result)),
-	    TP_fast_assign(__assign_str(domain, dom->name);
+	    TP_fast_assign(cxipi_assign_str(domain, dom->name);
 			   __entry->cpu = cpu;
 			   __entry->hwirq = hwirq;
 			   __entry->result = result;),
@@ -128,7 +129,7 @@ TRACE_EVENT(cxipi_deliver,
 	    TP_STRUCT__entry(__string(domain, dom->name)
 			     __field(unsigned int, cpu)
 			     __field(unsigned int, hwirq)),
-	    TP_fast_assign(__assign_str(domain, dom->name);
+	    TP_fast_assign(cxipi_assign_str(domain, dom->name);
 			   __entry->cpu = smp_processor_id();
 			   __entry->hwirq = hwirq;),
 	    TP_printk("domain=%s cpu=%u hwirq=%u", __get_str(domain),
@@ -143,7 +144,7 @@ TRACE_EVENT(cxipi_latch,
 	    TP_STRUCT__entry(__string(domain, dom->name)
 			     __field(unsigned int, cpu)
 			     __field(unsigned int, hwirq)),
-	    TP_fast_assign(__assign_str(domain, dom->name);
+	    TP_fast_assign(cxipi_assign_str(domain, dom->name);
 			   __entry->cpu = cpu;
 			   __entry->hwirq = hwirq;),
 	    TP_printk("domain=%s cpu=%u hwirq=%u", __get_str(domain),
