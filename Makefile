@@ -22,7 +22,7 @@ include $(top)/scripts/kernel.mk
 KMAKE = $(MAKE) -C $(KDIR) M=$(top) $(kbuild-args)
 
 .PHONY: all module modules_install clean-module deps dkms check run bench stress check-debug \
-	debug-test arm64-test lint host-test fuzz test-modules vm-root vm-test vm-stress \
+	debug-test kernels-test lint host-test fuzz test-modules vm-root vm-test vm-stress \
 	vm-failslab clean
 
 all: module
@@ -104,7 +104,7 @@ vm-failslab: vm-root
 # goes on with the debug kernels' suites (with STRESS_SECONDS of stress)
 # and the arm64 board's; with ARCH=, it runs that architecture's steps
 # only.  CHECK_MORE= (empty) leaves the two out.
-CHECK_MORE ?= $(if $(ARCH),,$(if $(filter x86,$(host-arch)),debug-test arm64-test))
+CHECK_MORE ?= $(if $(ARCH),,$(if $(filter x86,$(host-arch)),debug-test kernels-test))
 check-steps := module lint dkms host-test fuzz vm-test $(CHECK_MORE)
 check: deps
 	@mkdir -p $(out); . selftests/tap.sh; \
@@ -120,12 +120,25 @@ check: deps
 	done; } 2>&1 | tee $(out)/check.log; \
 	scripts/tap-summary.py $(out)/check.log
 
-# The arm64 board's steps of make check, after the host's.  The module is
-# built in place, so the tree's cxipi.ko is arm64's afterwards.
-arm64-test:
-	@rc=0; for step in deps module lint dkms vm-test; do \
-		echo "# make ARCH=arm64 $$step"; \
-		$(MAKE) --no-print-directory ARCH=arm64 $$step || rc=1; \
+# The other kernels of make check, each through the same steps as the
+# host's (scripts/deps-kernel.sh readies them): Debian 12's arm64 board,
+# and Debian's 6.12 LTS from bookworm-backports, generic, PREEMPT_RT and
+# arm64.  The first runs both VMs of vm-test; the 6.12 kernels the one
+# with CPUs possible and offline, to keep make check within its hour.
+# The module is built in place, so the tree's cxipi.ko is the last
+# kernel's afterwards.
+KERNELS ?= 6.1-arm64 6.12-amd64 6.12-rt-amd64 6.12-arm64
+kernels-test:
+	@rc=0; for kernel in $(KERNELS); do \
+		echo "# kernel $$kernel"; \
+		start=$$(date +%s); \
+		case $$kernel in *-arm64) arch=arm64 ;; *) arch= ;; esac; \
+		$(MAKE) --no-print-directory ARCH=$$arch deps && \
+		set -- $$(scripts/deps-kernel.sh $$kernel) || { rc=1; continue; }; \
+		$(MAKE) --no-print-directory ARCH=$$arch KDIR=$$1 VM_KERNEL=$$2 \
+			$$(case $$kernel in 6.1-*) ;; *) echo VM_SMP=4,maxcpus=8 ;; esac) \
+			-k module lint dkms vm-test || rc=1; \
+		echo "# kernel $$kernel: its steps took $$(($$(date +%s) - start)) s"; \
 	done; exit $$rc
 
 # A sub-make, so that KDIR is found after deps has installed the headers.

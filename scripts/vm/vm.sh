@@ -110,14 +110,18 @@ console_filter() {
 
 boot() {	# boot SMP LOG
 	local smp=$1 log=$2 qemu console=ttyS0 cpus=
+	# "N,maxcpus=M": boot M CPUs and let the kernel bring up N of them
+	# (maxcpus=N), so that the others are present, possible and offline,
+	# as coprocessors are.  QEMU's own -smp N,maxcpus=M would leave them
+	# absent, and then only 6.1 counts them possible, not 6.12.
+	case $smp in
+	*,maxcpus=*) cpus="maxcpus=${smp%%,*} " smp=${smp##*maxcpus=} ;;
+	esac
 	case $karch in
 	arm64)
-		# The virt board's CPUs are all present: boot them all and let
-		# the kernel bring up maxcpus= of them; the others are possible
-		# and offline, as coprocessors are (PSCI can online them).
 		qemu="qemu-system-aarch64 -machine virt,gic-version=3,accel=tcg"
-		qemu+=" -cpu cortex-a57 -smp ${smp##*maxcpus=}"
-		console=ttyAMA0 cpus="maxcpus=${smp%%,*} "
+		qemu+=" -cpu cortex-a57 -smp $smp"
+		console=ttyAMA0
 		;;
 	*)
 		# A /dev/kvm node without virtualisation in the CPU hangs the guest.
