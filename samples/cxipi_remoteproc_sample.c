@@ -222,14 +222,15 @@ static int __init sample_init(void)
 	rp->r2l_virq = ret;
 
 	/*
-	 * Ready to be rung before the firmware can ring.  IRQF_NO_THREAD:
-	 * the handler runs in hard irq on the CPU that was rung, even with
-	 * threadirqs.
+	 * Ready to be rung before the firmware can ring.  The handler runs
+	 * in hard irq on the CPU that was rung, with threadirqs and on
+	 * PREEMPT_RT too, without IRQF_NO_THREAD: cxipi's virqs are never
+	 * threaded, as the kernel's own IPIs are not.
 	 */
 	init_completion(&rp->rang_back);
 	rp->handler_cpu = -1;
-	ret = request_irq(rp->r2l_virq, sample_r2l_handler, IRQF_NO_THREAD,
-			  KBUILD_MODNAME, rp);
+	ret = request_irq(rp->r2l_virq, sample_r2l_handler, 0, KBUILD_MODNAME,
+			  rp);
 	if (ret) {
 		pr_err("cannot request irq %d: %d\n", rp->r2l_virq, ret);
 		goto err_r2l;

@@ -114,6 +114,53 @@ TEST_F(resv, percpu_partial_destroy_with_holes_is_exact)
 	EXPECT_FALSE(cxipi_resv_exists(PERCPU, "p"));
 }
 
+/* A virq's CPUs as the kernel shows them in /proc/irq/<virq>/<file>. */
+static void expect_irq_cpus(struct __test_metadata *_metadata, long virq,
+			    const char *file, const char *want)
+{
+	char path[64], buf[64];
+
+	snprintf(path, sizeof(path), "/proc/irq/%ld/%s", virq, file);
+	ASSERT_EQ(0, cxipi_read_path(path, buf, sizeof(buf)))
+	TH_LOG("%s", path);
+	EXPECT_STREQ(want, buf) TH_LOG("%s", path);
+}
+
+/*
+ * Affinity is the targets; effective affinity is where the handler runs:
+ * each PER_CPU virq's one CPU, any target of the SINGLE virq.  Both follow
+ * a partial destroy.
+ */
+TEST_F(resv, proc_irq_affinity_is_the_targets)
+{
+	CXIPI_UNLESS_SKIPPED();
+	char cpu[4];
+	long p, s;
+	int i;
+
+	ASSERT_EQ(0, cxipi_reserve(PERCPU, "p", "0-3"));
+	ASSERT_EQ(0, cxipi_reserve(SINGLE, "s", "0,2-3"));
+	p = cxipi_read_long(PERCPU, "p", "virq");
+	s = cxipi_read_long(SINGLE, "s", "virq");
+	for (i = 0; i < 4; i++) {
+		snprintf(cpu, sizeof(cpu), "%d", i);
+		expect_irq_cpus(_metadata, p + i, "smp_affinity_list", "0-3");
+		expect_irq_cpus(_metadata, p + i, "effective_affinity_list",
+				cpu);
+	}
+	expect_irq_cpus(_metadata, s, "smp_affinity_list", "0,2-3");
+	expect_irq_cpus(_metadata, s, "effective_affinity_list", "0,2-3");
+
+	ASSERT_EQ(0, cxipi_write(PERCPU, "p", "destroy", "1"));
+	ASSERT_EQ(0, cxipi_write(SINGLE, "s", "destroy", "0"));
+	expect_irq_cpus(_metadata, p + 2, "smp_affinity_list", "0,2-3");
+	expect_irq_cpus(_metadata, p + 2, "effective_affinity_list", "2");
+	expect_irq_cpus(_metadata, s, "smp_affinity_list", "2-3");
+	expect_irq_cpus(_metadata, s, "effective_affinity_list", "2-3");
+	ASSERT_EQ(0, cxipi_write(PERCPU, "p", "destroy", "0,2-3"));
+	ASSERT_EQ(0, cxipi_write(SINGLE, "s", "destroy", "2-3"));
+}
+
 /* D3: a strict subset leaves the SINGLE virq alive for the others. */
 TEST_F(resv, single_partial_destroy_keeps_the_virq)
 {

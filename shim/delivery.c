@@ -189,7 +189,8 @@ int cxipi_delivery_init(struct cxipi_domain *dom)
 
 		kick->dom = dom;
 		INIT_CSD(&kick->csd, cxipi_kick_call, dom);
-		init_irq_work(&kick->self, cxipi_kick_self);
+		/* From the interrupt, not from RT's irq_work thread. */
+		kick->self = IRQ_WORK_INIT_HARD(cxipi_kick_self);
 	}
 	return 0;
 }

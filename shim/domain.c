@@ -202,8 +202,15 @@ static int cxipi_domain_alloc(struct irq_domain *d, unsigned int virq,
 		cxipi_doorbells_reset(dom->bells, first + i);
 		irq_domain_set_info(d, virq + i, first + i, &cxipi_chip, dom,
 				    handle_edge_irq, NULL, "edge");
-		/* disable_irq() masks at once, so doorbells latch. */
-		irq_set_status_flags(virq + i, IRQ_DISABLE_UNLAZY);
+		/*
+		 * disable_irq() masks at once, so doorbells latch.  Never
+		 * threaded, like the kernel's own IPIs: a handler runs in
+		 * hard-irq context on its CPU even where every request_irq()
+		 * is forced into a thread (threadirqs, PREEMPT_RT) and the
+		 * driver did not pass IRQF_NO_THREAD.
+		 */
+		irq_set_status_flags(virq + i,
+				     IRQ_DISABLE_UNLAZY | IRQ_NOTHREAD);
 	}
 	return 0;
 }

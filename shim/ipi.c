@@ -47,10 +47,19 @@ static const struct cpumask *cxipi_targets(const struct cxipi_resv *resv)
 	return to_cpumask(cxipi_resv_targets(resv));
 }
 
-/* Store the targets as the affinity of every live virq (no chip call). */
+/*
+ * Store the targets as the affinity of every live virq (no chip call), and
+ * where its handler runs as its effective affinity: the one CPU of a
+ * PER_CPU virq, any target of a SINGLE one.  On PREEMPT_RT a handler that a
+ * driver explicitly threads runs where its effective affinity says.
+ */
 static void cxipi_set_affinity(void *ctx, unsigned int cpu, unsigned int virq)
 {
-	irq_data_update_affinity(irq_get_irq_data(virq), ctx);
+	struct irq_data *d = irq_get_irq_data(virq);
+	bool single = irq_domain_is_ipi_single(d->domain);
+
+	irq_data_update_affinity(d, ctx);
+	irq_data_update_effective_affinity(d, single ? ctx : cpumask_of(cpu));
 }
 
 /*

@@ -29,8 +29,7 @@ static int ccl_race_round(struct ccl *t, struct ccl_tx *race, struct ccl_rx *rx,
 	WRITE_ONCE(race->virq, base);
 	rx->irq = base;
 	seen = atomic_read(&rx->hits[2]);
-	ret = request_irq(base, ccl_handler, IRQF_NO_THREAD, KBUILD_MODNAME,
-			  rx);
+	ret = request_irq(base, ccl_handler, 0, KBUILD_MODNAME, rx);
 	ccl_expect(t, !ret, "round %u: request_irq(%u) returned %d", i, base,
 		   ret);
 	if (!ret) {

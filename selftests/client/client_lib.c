@@ -326,8 +326,11 @@ bool ccl_listen(struct ccl *t, struct ccl_resv *r, unsigned int cpu)
 	if (!ccl_expect(t, rx, "out of memory"))
 		return false;
 	rx->irq = virq;
-	ret = request_irq(virq, ccl_handler, IRQF_NO_THREAD, KBUILD_MODNAME,
-			  rx);
+	/*
+	 * No IRQF_NO_THREAD, as a driver unaware of PREEMPT_RT would write:
+	 * the handler checks that it still runs in hard-irq context.
+	 */
+	ret = request_irq(virq, ccl_handler, 0, KBUILD_MODNAME, rx);
 	if (!ccl_expect(t, !ret, "request_irq(%u) returned %d", virq, ret)) {
 		kfree(rx);
 		return false;
