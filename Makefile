@@ -4,7 +4,8 @@
 #   make           build cxipi.ko against KDIR
 #   make run       boot a VM, load cxipi, show IPIs reaching their handlers
 #   make check     dependencies, build, host tests, VM selftests; on x86
-#                  also the debug kernels' and the arm64 board's
+#                  also the debug kernels' and the other kernels'
+#                  (6.1 arm64; 6.12 generic, rt and arm64)
 #   make stress    the stress selftest in a VM for STRESS_SECONDS, with its books
 #   make check-debug  the VM selftests and stress on two debug kernels:
 #                  KASAN+UBSAN and KCSAN, both with lockdep and kmemleak
