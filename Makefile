@@ -51,6 +51,13 @@ host-test:
 dkms:
 	@scripts/dkms-check.sh
 
+# Releases: build/cxipi-<version>.tar.xz, the source files
+# (scripts/source-files.sh) and their MANIFEST.
+.PHONY: dist
+version := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(top)/dkms.conf)
+dist:
+	@scripts/dist.sh $(out)
+
 # The core's fuzz target against its reference model: the checked-in
 # corpus once as a regression test, then fuzzing for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
