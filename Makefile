@@ -52,11 +52,14 @@ dkms:
 	@scripts/dkms-check.sh
 
 # Releases: build/cxipi-<version>.tar.xz, the source files
-# (scripts/source-files.sh) and their MANIFEST.
-.PHONY: dist
+# (scripts/source-files.sh) and their MANIFEST; and from that tarball the
+# Debian package build/cxipi-dkms_<version>_all.deb (debian/).
+.PHONY: dist deb
 version := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(top)/dkms.conf)
 dist:
 	@scripts/dist.sh $(out)
+deb: dist
+	@scripts/deb.sh $(out)/cxipi-$(version).tar.xz $(out)
 
 # The core's fuzz target against its reference model: the checked-in
 # corpus once as a regression test, then fuzzing for FUZZ_SECONDS.
