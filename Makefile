@@ -47,10 +47,6 @@ deps:
 host-test:
 	@set -o pipefail; $(MAKE) --no-print-directory -s -C cxx_core/tests run | scripts/gtest-tap.sh
 
-# DKMS builds cxipi from its tracked sources against the installed headers.
-dkms:
-	@scripts/dkms-check.sh
-
 # Releases: build/cxipi-<version>.tar.xz, the source files
 # (scripts/source-files.sh) and their MANIFEST; and from that tarball the
 # Debian package build/cxipi-dkms_<version>_all.deb (debian/).
@@ -60,6 +56,11 @@ dist:
 	@scripts/dist.sh $(out)
 deb: dist
 	@scripts/deb.sh $(out)/cxipi-$(version).tar.xz $(out)
+
+# DKMS builds cxipi from the source list and from the package, for KDIR
+# (by default the newest installed Debian headers of ARCH).
+dkms: deb
+	@scripts/dkms-check.sh $(out)/cxipi-dkms_$(version)_all.deb
 
 # The core's fuzz target against its reference model: the checked-in
 # corpus once as a regression test, then fuzzing for FUZZ_SECONDS.
