@@ -37,17 +37,20 @@ tap_plan 3
 # /lib/modules link.  A signing key of its own too: dkms would otherwise
 # make /var/lib/dkms/mok.key, the machine's.  Its log when it fails.
 dkms_build() {
-	local log=$work/$1.log tree=$work/$1-tree ko
+	local log=$work/$1.log tree=$work/$1-tree ko vermagic
 	set -- env mok_signing_key="$work/mok.key" mok_certificate="$work/mok.pub" \
 		dkms --dkmstree "$tree" --sourcetree "$2" -m cxipi -v "$version" \
 		-k "$kver" -a "$dkms_arch" --kernelsourcedir "$kdir"
 	mkdir -p "$tree"
 	if "$@" add >>"$log" 2>&1 && "$@" build >>"$log" 2>&1 &&
 		ko=$(ls "$tree/cxipi/$version/$kver/$dkms_arch/module/cxipi.ko"*) &&
-		modinfo "$ko" >>"$log" 2>&1 &&
-		[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$kver" ]; then
-		grep -E "^(version|vermagic|filename):" "$log" | sed "s/^/# /"
-		return 0
+		modinfo "$ko" >>"$log" 2>&1; then
+		vermagic=$(modinfo -F vermagic "$ko")
+		if [ "${vermagic%% *}" = "$kver" ]; then
+			grep -E "^(version|vermagic|filename):" "$log" | sed "s/^/# /"
+			return 0
+		fi
+		echo "the module's vermagic is not for $kver: $vermagic" >>"$log"
 	fi
 	sed 's/^/# /' "$log"
 	find "$tree" -name make.log -exec sed 's/^/# /' {} \;
