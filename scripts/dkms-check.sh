@@ -86,5 +86,5 @@ bad=$(comm -23 "$work/pkg" "$work/list"
 	grep -E '^(selftests|samples|bench|Documentation|debian|\.ci)/|^scripts/(vm|debug)/|/tests/|^README' "$work/pkg")
 [ -n "$bad" ] && echo "$bad" | sed 's/^/# not for the package: /'
 [ -s "$work/pkg" ] && [ -z "$bad" ]
-tap_result $? "dkms: ${deb##*/} holds $(wc -l <"$work/pkg") files of the source list, no tests, VM scripts, docs or packaging"
+tap_result $? "dkms: ${deb##*/} holds only files of the source list ($(wc -l <"$work/pkg")), no tests, VM scripts, docs or packaging"
 tap_exit
