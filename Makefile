@@ -8,6 +8,8 @@
 #   make stress    the stress selftest in a VM for STRESS_SECONDS, with its books
 #   make check-debug  the VM selftests and stress on two debug kernels:
 #                  KASAN+UBSAN and KCSAN, both with lockdep and kmemleak
+#   make dist      build/cxipi-<version>.tar.xz, the release tarball
+#   make deb       build/cxipi-dkms_<version>_all.deb, built from that tarball
 #   make clean
 #
 # ARCH=arm64 with any of them cross-builds for Debian's arm64 kernel and
