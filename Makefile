@@ -53,16 +53,16 @@ host-test:
 # (scripts/source-files.sh) and their MANIFEST; and from that tarball the
 # Debian package build/cxipi-dkms_<version>_all.deb (debian/).
 .PHONY: dist deb
-version := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(top)/dkms.conf)
+cxipi-version := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(top)/dkms.conf)
 dist:
 	@scripts/dist.sh $(out)
 deb: dist
-	@scripts/deb.sh $(out)/cxipi-$(version).tar.xz $(out)
+	@scripts/deb.sh $(out)/cxipi-$(cxipi-version).tar.xz $(out)
 
 # DKMS builds cxipi from the source list and from the package, for KDIR
 # (by default the newest installed Debian headers of ARCH).
 dkms: deb
-	@scripts/dkms-check.sh $(out)/cxipi-dkms_$(version)_all.deb
+	@scripts/dkms-check.sh $(out)/cxipi-dkms_$(cxipi-version)_all.deb
 
 # The core's fuzz target against its reference model: the checked-in
 # corpus once as a regression test, then fuzzing for FUZZ_SECONDS.
