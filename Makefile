@@ -9,6 +9,8 @@
 #   make stress    the stress selftest in a VM for STRESS_SECONDS, with its books
 #   make check-debug  the VM selftests and stress on two debug kernels:
 #                  KASAN+UBSAN and KCSAN, both with lockdep and kmemleak
+#   make dist      build/cxipi-<version>.tar.xz, the release tarball
+#   make deb       build/cxipi-dkms_<version>_all.deb, built from that tarball
 #   make clean
 #
 # ARCH=arm64 with any of them cross-builds for Debian's arm64 kernel and
@@ -48,9 +50,20 @@ deps:
 host-test:
 	@set -o pipefail; $(MAKE) --no-print-directory -s -C cxx_core/tests run | scripts/gtest-tap.sh
 
-# DKMS builds cxipi from its tracked sources against the installed headers.
-dkms:
-	@scripts/dkms-check.sh
+# Releases: build/cxipi-<version>.tar.xz, the source files
+# (scripts/source-files.sh) and their MANIFEST; and from that tarball the
+# Debian package build/cxipi-dkms_<version>_all.deb (debian/).
+.PHONY: dist deb
+cxipi-version := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(top)/dkms.conf)
+dist:
+	@scripts/dist.sh $(out)
+deb: dist
+	@scripts/deb.sh $(out)/cxipi-$(cxipi-version).tar.xz $(out)
+
+# DKMS builds cxipi from the source list and from the package, for KDIR
+# (by default the newest installed Debian headers of ARCH).
+dkms: deb
+	@scripts/dkms-check.sh $(out)/cxipi-dkms_$(cxipi-version)_all.deb
 
 # The core's fuzz target against its reference model: the checked-in
 # corpus once as a regression test, then fuzzing for FUZZ_SECONDS.

@@ -21,7 +21,7 @@ packages=(
 	linux-headers-amd64 linux-source-6.1 qemu-system-x86 busybox-static
 	cpio gcc-12 g++-12 sparse libgtest-dev libbenchmark-dev libc6-dev
 	clang-format clang libclang-rt-14-dev kmod xz-utils valgrind
-	python3-matplotlib dkms rsync pahole
+	python3-matplotlib dkms rsync pahole debhelper dh-dkms dpkg-dev
 	flex bison bc libelf-dev libssl-dev
 )
 if [ "${ARCH:-}" = arm64 ]; then

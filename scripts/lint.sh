@@ -15,16 +15,10 @@ cd "$top"
 
 . "$top/selftests/tap.sh"
 
-# The kernel C of the source (not the build's generated *.mod.c, nor the
-# client's generated kunit_*.c): what git tracks, or, in a release tarball
-# without .git, the same paths found on disk.
-if [ -e .git ]; then
-	mapfile -t c_files < <(git ls-files 'shim/*.[ch]' 'include/*.h' \
-		cxx_core/include/cxipi/core.h 'selftests/client/*.c' 'bench/*.c')
-else
-	mapfile -t c_files < <(ls shim/*.[ch] include/*.h cxx_core/include/cxipi/core.h \
-		selftests/client/*.c bench/*.c | grep -vE '\.mod\.c$|/kunit_[^/]*\.c$' | sort)
-fi
+# The kernel C of the source, from the one list of source files (not the
+# build's generated *.mod.c, nor the client's generated kunit_*.c).
+mapfile -t c_files < <(scripts/source-files.sh | grep -E \
+	'^(shim/.*\.[ch]|include/.*\.h|cxx_core/include/cxipi/core\.h|selftests/client/.*\.c|bench/.*\.c)$')
 tap_plan $((${#c_files[@]} + 4))
 [ ${#c_files[@]} -gt 0 ]
 tap_result $? "lint: the kernel C to check is found (${#c_files[@]} files)"
