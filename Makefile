@@ -34,7 +34,12 @@ module:
 	@test -n "$(KDIR)" && test -d "$(KDIR)" || \
 		{ echo "no kernel build tree: run scripts/deps.sh or set KDIR=" >&2; exit 1; }
 	@$(kbuild-cc-check)
-	$(KMAKE) modules
+	@mkdir -p $(out)
+	set -o pipefail; $(KMAKE) modules 2>&1 | tee $(out)/module.log
+	@# cxipi builds without a warning on every kernel it supports: one from
+	@# the compiler, objtool, modpost or the linker fails the build.
+	@! grep -E '[Ww]arning:|WARNING:' $(out)/module.log >/dev/null || \
+		{ echo "module: the build warned (above)" >&2; exit 1; }
 	scripts/check-core-objects.sh $(KDIR) cxipi.ko $(patsubst %.cpp,%.o,$(wildcard cxx_core/*.cpp))
 
 # Installs into /lib/modules/<kernel>/updates (INSTALL_MOD_PATH= for a root).
