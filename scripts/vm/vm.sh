@@ -21,6 +21,8 @@
 #                   configuration says which checkers must show up
 #   VM_MEM          MiB of guest memory (default 1024)
 #   VM_TIMEOUT      seconds before a VM counts as hung
+#   VM_TCG          multi (default: one host thread per vCPU, true
+#                   parallelism for the races) or single (one thread for all)
 #   STRESS_SECONDS  the stress job's duration, on the kernel command line
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -109,7 +111,7 @@ console_filter() {
 }
 
 boot() {	# boot SMP LOG
-	local smp=$1 log=$2 qemu console=ttyS0 cpus=
+	local smp=$1 log=$2 qemu console=ttyS0 cpus= tcg=tcg,thread=${VM_TCG:-multi}
 	# "N,maxcpus=M": boot M CPUs and let the kernel bring up N of them
 	# (maxcpus=N), so that the others are present, possible and offline,
 	# as coprocessors are.  QEMU's own -smp N,maxcpus=M would leave them
@@ -119,15 +121,15 @@ boot() {	# boot SMP LOG
 	esac
 	case $karch in
 	arm64)
-		qemu="qemu-system-aarch64 -machine virt,gic-version=3,accel=tcg"
+		qemu="qemu-system-aarch64 -machine virt,gic-version=3 -accel $tcg"
 		qemu+=" -cpu cortex-a57 -smp $smp"
 		console=ttyAMA0
 		;;
 	*)
 		# A /dev/kvm node without virtualisation in the CPU hangs the guest.
-		local accel=tcg
+		local accel=$tcg
 		[ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo && accel=kvm
-		qemu="qemu-system-x86_64 -machine q35,accel=$accel -cpu max -smp $smp"
+		qemu="qemu-system-x86_64 -machine q35 -accel $accel -cpu max -smp $smp"
 		;;
 	esac
 	timeout --foreground "$timeout" \
@@ -150,7 +152,7 @@ checkers=()
 rc=0
 for smp in $smps; do
 	log=$out/console-$job-$karch-smp$smp.log
-	echo "# VM $job: $(basename "$kernel"), -smp $smp (console log: $log)"
+	echo "# VM $job: $(basename "$kernel"), -smp $smp, TCG thread=${VM_TCG:-multi} (console log: $log)"
 	start=$(date +%s)
 	boot "$smp" "$log"
 	echo "# VM $job -smp $smp took $(($(date +%s) - start)) s"
