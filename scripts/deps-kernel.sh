@@ -25,7 +25,9 @@ esac
 cache=${CXIPI_CACHE:-/var/cache/cxipi}
 
 if [ "${name%%-*}" = 6.1 ]; then
-	headers=$(ls -d /usr/src/linux-headers-6.1.*-"$flavour" 2>/dev/null | sort -V | tail -n1)
+	# Exactly 6.1.0-<abi>-<flavour>: not -rt-amd64 or -cloud-amd64.
+	headers=$(ls -d /usr/src/linux-headers-6.1.* 2>/dev/null |
+		grep -E "/linux-headers-6\.1\.[0-9]+-[0-9]+-$flavour\$" | sort -V | tail -n1 || true)
 	image=$cache/vmlinuz-${headers#/usr/src/linux-headers-}
 	[ -n "$headers" ] && [ -s "$image" ] ||
 		{ echo "deps-kernel.sh: no $name: run make ARCH=$arch deps" >&2; exit 1; }
@@ -40,7 +42,8 @@ root=$cache/kernels/$release
 headers=$root/usr/src/linux-headers-$release-$flavour
 image=$root/boot/vmlinuz-$release-$flavour
 
-if [ ! -f "$root/.done-$flavour" ]; then
+# The marker names the package version unpacked: a new pin refetches.
+if [ "$(cat "$root/.done-$flavour" 2>/dev/null)" != "$version" ]; then
 	echo "deps: fetching Debian's kernel $release-$flavour ($version)" >&2
 	work=$(mktemp -d)
 	trap 'rm -rf "$work"' EXIT
@@ -51,12 +54,15 @@ if [ ! -f "$root/.done-$flavour" ]; then
 	apt=(-o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
 		-o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache"
 		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64)
-	apt-get "${apt[@]}" update -qq
+	apt-get "${apt[@]}" update -qq >&2
 	(cd "$work" && apt-get "${apt[@]}" download -q \
 		"linux-kbuild-$release:amd64=$version" "$common=$version" \
 		"linux-headers-$release-$flavour:$debarch=$version" \
 		"linux-image-$release-$flavour-unsigned:$debarch=$version" >"$work/log" 2>&1) ||
-		{ grep -v '^W: Download is performed unsandboxed' "$work/log" >&2; exit 1; }
+		{ grep -v '^W: Download is performed unsandboxed' "$work/log" >&2
+		  echo "deps-kernel.sh: bookworm-backports may no longer have $version;" \
+			"pin the newest 6.12 release here (release=, version=)" >&2
+		  exit 1; }
 	mkdir -p "$root/boot"
 	for deb in "$work"/linux-{kbuild,headers}-*.deb; do
 		dpkg -x "$deb" "$root"
@@ -66,6 +72,6 @@ if [ ! -f "$root/.done-$flavour" ]; then
 		tar -x -C "$root" "./boot/vmlinuz-$release-$flavour"
 	# The headers' Makefile includes its -common by absolute path.
 	sed -i "s|^include /usr/src/|include $root/usr/src/|" "$headers/Makefile"
-	touch "$root/.done-$flavour"
+	echo "$version" >"$root/.done-$flavour"
 fi
 echo "$headers $image $arch"
