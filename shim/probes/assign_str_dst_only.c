@@ -11,4 +11,5 @@
 #define cxipi_probe_text(x) #x
 #define cxipi_probe_expand(x) cxipi_probe_text(x)
 
-const char cxipi_probe[] = cxipi_probe_expand(__assign_str(field));
+static const char cxipi_probe[] __maybe_unused =
+	cxipi_probe_expand(__assign_str(field));
