@@ -224,13 +224,13 @@ static int __init sample_init(void)
 	/*
 	 * Ready to be rung before the firmware can ring.  The handler runs
 	 * in hard irq on the CPU that was rung, with threadirqs and on
-	 * PREEMPT_RT too, without IRQF_NO_THREAD: cxipi's virqs are never
-	 * threaded, as the kernel's own IPIs are not.
+	 * PREEMPT_RT too.  cxipi's virqs are never threaded anyway;
+	 * IRQF_NO_THREAD says so for any other IPI provider.
 	 */
 	init_completion(&rp->rang_back);
 	rp->handler_cpu = -1;
-	ret = request_irq(rp->r2l_virq, sample_r2l_handler, 0, KBUILD_MODNAME,
-			  rp);
+	ret = request_irq(rp->r2l_virq, sample_r2l_handler, IRQF_NO_THREAD,
+			  KBUILD_MODNAME, rp);
 	if (ret) {
 		pr_err("cannot request irq %d: %d\n", rp->r2l_virq, ret);
 		goto err_r2l;

@@ -50,8 +50,8 @@ static const struct cpumask *cxipi_targets(const struct cxipi_resv *resv)
 /*
  * Store the targets as the affinity of every live virq (no chip call), and
  * where its handler runs as its effective affinity: the one CPU of a
- * PER_CPU virq, any target of a SINGLE one.  On PREEMPT_RT a handler that a
- * driver explicitly threads runs where its effective affinity says.
+ * PER_CPU virq, any target of a SINGLE one.  A handler thread that a driver
+ * asks for is bound to the effective affinity when it is requested.
  */
 static void cxipi_set_affinity(void *ctx, unsigned int cpu, unsigned int virq)
 {
