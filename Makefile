@@ -31,8 +31,9 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(top) $(kbuild-args)
 all: module
 
 # STRICT=1 (make check sets it, for every kernel and DKMS build it makes):
-# a warning of the compiler, objtool, modpost or the linker fails the
-# build, and cleans it, so that the next build warns again.  Not by
+# a warning of the compiler, objtool, modpost or the linker (not make's
+# own, such as a jobserver it cannot reach under DKMS) fails the build,
+# and cleans it, so that the next build warns again.  Not by
 # default: Debian's headers warn when the installed gcc-12 is a newer
 # point release than the kernel's, which must not fail a user's DKMS build.
 module:
@@ -41,7 +42,8 @@ module:
 	@$(kbuild-cc-check)
 	@mkdir -p $(out)
 	set -o pipefail; $(KMAKE) modules 2>&1 | tee $(out)/module.log
-	@$(if $(STRICT),! grep -E '[Ww]arning:|WARNING:' $(out)/module.log >/dev/null || \
+	@$(if $(STRICT),! grep -vE '^make(\[[0-9]+\])?: ' $(out)/module.log | \
+		grep -E '[Ww]arning:|WARNING:' >/dev/null || \
 		{ $(KMAKE) clean >/dev/null; echo "module: the build warned (above)" >&2; exit 1; })
 	scripts/check-core-objects.sh $(KDIR) cxipi.ko $(patsubst %.cpp,%.o,$(wildcard cxx_core/*.cpp))
 
