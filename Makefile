@@ -66,14 +66,14 @@ host-test:
 .PHONY: dist deb
 cxipi-version := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(top)/dkms.conf)
 dist:
-	@scripts/dist.sh $(out)
+	@scripts/dist.sh $(out) $(cxipi-version)
 deb: dist
 	@scripts/deb.sh $(out)/cxipi-$(cxipi-version).tar.xz $(out)
 
 # DKMS builds cxipi from the source list and from the package, for KDIR
 # (by default the newest installed Debian headers of ARCH).
 dkms: deb
-	@scripts/dkms-check.sh $(out)/cxipi-dkms_$(cxipi-version)_all.deb
+	@scripts/dkms-check.sh $(out)/cxipi-dkms_$(cxipi-version)_all.deb $(cxipi-version)
 
 # The core's fuzz target against its reference model: the checked-in
 # corpus once as a regression test, then fuzzing for FUZZ_SECONDS.

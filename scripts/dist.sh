@@ -6,11 +6,10 @@
 # the MANIFEST is the source list: make, make lint, make dkms and make deb
 # work from the unpacked tarball.
 #
-# usage: dist.sh OUT
+# usage: dist.sh OUT VERSION       (the Makefile's cxipi-version)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$1
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+out=$1 version=$2
 name=cxipi-$version
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -12,11 +12,11 @@
 # cross build, as on a board).  dkms's MAKE line runs make KDIR=... module,
 # which takes ARCH from the environment, as make passed it here.
 #
-# usage: dkms-check.sh DEB
+# usage: dkms-check.sh DEB VERSION   (the Makefile's cxipi-version)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/selftests/tap.sh"
-deb=$1
+deb=$1 version=$2
 case ${ARCH:-$(uname -m)} in
 arm64 | aarch64) flavour=arm64 dkms_arch=aarch64 ;;
 *) flavour=amd64 dkms_arch=x86_64 ;;
@@ -25,7 +25,6 @@ kdir=${KDIR:-$(ls -d /usr/src/linux-headers-*-"$flavour" | sort -V | tail -n1)}
 # The release the modules' vermagic names: not include/config/kernel.release,
 # which in Debian 6.1's headers is 6.1.192 where modules say 6.1.0-57-amd64.
 kver=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null)
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tap_plan 3
