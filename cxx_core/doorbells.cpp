@@ -29,13 +29,16 @@ int cxipi_doorbells_raise(struct cxipi_doorbells *bells, unsigned int cpu,
 	return cxipi::value_or_errno(from_handle(bells)->raise(cpu, hwirq));
 }
 
-unsigned int
-cxipi_doorbells_drain(struct cxipi_doorbells *bells, unsigned int cpu,
-		      void (*deliver)(void *ctx, unsigned int hwirq), void *ctx)
+void cxipi_doorbells_drain_begin(struct cxipi_doorbells *bells,
+				 unsigned int cpu)
 {
-	return from_handle(bells)->drain(cpu, [&](unsigned hwirq) {
-		deliver(ctx, hwirq);
-	});
+	from_handle(bells)->drain_begin(cpu);
+}
+
+unsigned long cxipi_doorbells_drain_next(struct cxipi_doorbells *bells,
+					 unsigned int cpu, unsigned int *word)
+{
+	return from_handle(bells)->drain_next(cpu, *word);
 }
 
 bool cxipi_doorbells_pending(const struct cxipi_doorbells *bells,

@@ -13,7 +13,9 @@
 //                      1 -> QUEUED, 0 -> KICK
 //   drain(cpu)     D1  xchg_fully_ordered(in_flight, 0)
 //                  then per pending word:
-//                  D2  keep = read_once(mask)
+//                  D0  read_once(pending): skip the word when it is 0
+//                  D2  keep = read_once(mask); skip the word when every
+//                      bit D0 saw is masked
 //                  D3  fetch_and_acquire(pending, keep): deliver the
 //                      unmasked bits it cleared
 //   unmask(h)      U1  fetch_and_fully_ordered(mask, ~bit)
@@ -80,6 +82,13 @@
 //     Atomicity only; no barrier.
 //
 // Where no barrier is needed, and why:
+//  - D0: it follows D1's barrier, like D2, so by P2 it sees every bit
+//    whose raise found in_flight set; a bit it misses was set by a raise
+//    whose R2 comes after D1 and so kicks again.  A word D0 reads as 0, or
+//    as masked bits only, has nothing this drain must deliver, and
+//    skipping its RMW changes no pairing: D3 is still the one that takes
+//    a doorbell (P1, P6).  A raise that lands between D0 and D3 is taken
+//    by D3 when D3 runs, and otherwise by the drain its own kick brings.
 //  - M1: a drain that read the mask just before it delivers the doorbell,
 //    whatever M1's ordering; the flow handler then finds the irq disabled
 //    (under desc->lock) and leaves it pending for the replay (retrigger).
@@ -93,12 +102,19 @@
 //    the retrigger; both happen around the irq's desc->lock, which orders
 //    them.
 //
-// The counters (raised, coalesced, delivered, taken, dropped) sit in the
-// bank's first cache line, which every raise and drain writes anyway; they
-// are relaxed atomic adds, so they order nothing and cost no lock.  Each
-// pending bit that goes from 1 to 0 is counted once, by whoever cleared it,
-// from the value its read-modify-write returned (P6): once raises stop,
-// raised == coalesced + delivered + taken + dropped + pending.
+// The books.  A raise costs at most two locked RMWs, R1 and R2, and R2
+// only when R1 set the bit; so a raise counts nothing unless it coalesced.
+// Each pending bit that goes from 1 to 0 is counted once, by whoever
+// cleared it, from the value its RMW returned (P6): "delivered" by the
+// drain, which only the bank's own CPU runs, one at a time (in hard-irq
+// context), so it is a plain READ_ONCE/WRITE_ONCE increment of a word that
+// one CPU owns; "taken" and "dropped", off the fast paths, with relaxed
+// atomic adds.  "coalesced" is a relaxed atomic add by the raiser, in the
+// line R1 has just written, and only when R1 found the bit set: R1 and it
+// are that raise's two RMWs.  Every raise that returns sets a bit or
+// coalesces, so the raises are counted without a counter of their own:
+// raised = coalesced + delivered + taken + dropped + pending, and the
+// callers' own counts of what they rang (the stress test's) check it.
 #pragma once
 
 #include <cxipi/core.h>
@@ -121,7 +137,6 @@ class Doorbells : TrailingStorage
 	// pending bits.
 	enum BankWord : unsigned {
 		kKickInFlight,
-		kRaised,
 		kCoalesced,
 		kDelivered,
 		kTaken,
@@ -145,6 +160,12 @@ class Doorbells : TrailingStorage
 	static void count(Word *bank, BankWord counter, Word n = 1)
 	{
 		add_relaxed(&bank[counter], n);
+	}
+
+	// Only the bank's own CPU counts this one: no RMW needed.
+	static void count_owned(Word *bank, BankWord counter, Word n)
+	{
+		write_once(&bank[counter], read_once(&bank[counter]) + n);
 	}
 
 	static Word counted(const Word *bank, BankWord counter)
@@ -181,7 +202,6 @@ public:
 			return Errc::invalid;
 		Word *bank = bank_of(cpu);
 		const Word bit = bit_of(hwirq);
-		count(bank, kRaised);
 		// R1: pairs with D3 and T1 (P1).
 		const Word old = fetch_or_release(
 			&pending(bank)[hwirq / kWordBits], bit);
@@ -195,35 +215,62 @@ public:
 		return CXIPI_RAISE_KICK;
 	}
 
-	template <typename Deliver>
-	unsigned drain(unsigned cpu, Deliver &&deliver)
+	// A drain, in the steps that the shim runs itself so that it calls its
+	// handlers directly: drain_begin(), then drain_next() until it returns
+	// 0.  Only @cpu drains its bank, one drain at a time.
+	void drain_begin(unsigned cpu)
+	{
+		// D1: pairs with R2 (P2, P5) and U3 (P3); its barrier is one
+		// of the two that P4 needs.
+		if (cpu < nr_cpus_)
+			xchg_fully_ordered(in_flight(bank_of(cpu)), 0);
+	}
+
+	// The doorbells of the first word from @word on that has any to
+	// deliver, taken: bit b is hwirq word * kWordBits + b, and @word is
+	// set to that word.  0 when no word has any.
+	Word drain_next(unsigned cpu, unsigned &word)
 	{
 		if (cpu >= nr_cpus_)
 			return 0;
 		Word *bank = bank_of(cpu);
-		unsigned delivered = 0;
-		// D1: pairs with R2 (P2, P5) and U3 (P3); its barrier is one
-		// of the two that P4 needs.
-		xchg_fully_ordered(in_flight(bank), 0);
-		for (unsigned i = 0; i < words_for(nr_hwirqs_); i++) {
+		for (; word < words_for(nr_hwirqs_); word++) {
+			Word *pending_word = &pending(bank)[word];
+			// D0: no RMW for a word with nothing to deliver.
+			const Word seen = read_once(pending_word);
+			if (!seen)
+				continue;
 			// D2: ordered after D1 by D1's barrier (P3, P4).
-			const Word keep = read_once(&masked()[i]);
+			const Word keep = read_once(&masked()[word]);
+			if (!(seen & ~keep))
+				continue;
 			// D3: pairs with R1 (P1); exactly once (P6).
-			const Word old =
-				fetch_and_acquire(&pending(bank)[i], keep);
-			Word taken = old & ~keep;
-			while (taken) {
-				const unsigned hwirq =
-					i * kWordBits + lowest_bit(taken);
-				taken &= taken - 1;
-				write_once(&last_cpu()[hwirq], cpu);
-				deliver(hwirq);
-				delivered++;
-			}
+			const Word taken =
+				fetch_and_acquire(pending_word, keep) & ~keep;
+			if (!taken)
+				continue;
+			for (Word bits = taken; bits; bits &= bits - 1)
+				note_delivery(word * kWordBits +
+						      lowest_bit(bits),
+					      cpu);
+			count_owned(bank, kDelivered, popcount(taken));
+			return taken;
 		}
-		if (delivered)
-			count(bank, kDelivered, delivered);
-		return delivered;
+		return 0;
+	}
+
+	template <typename Deliver>
+	unsigned drain(unsigned cpu, Deliver &&deliver)
+	{
+		unsigned delivered = 0;
+		drain_begin(cpu);
+		for (unsigned word = 0;; word++) {
+			Word taken = drain_next(cpu, word);
+			if (!taken)
+				return delivered;
+			for (; taken; taken &= taken - 1, delivered++)
+				deliver(word * kWordBits + lowest_bit(taken));
+		}
 	}
 
 	void mask(unsigned hwirq)
@@ -351,7 +398,6 @@ public:
 		if (cpu >= nr_cpus_)
 			return Errc::invalid;
 		const Word *bank = bank_of(cpu);
-		stats.raised = counted(bank, kRaised);
 		stats.coalesced = counted(bank, kCoalesced);
 		stats.delivered = counted(bank, kDelivered);
 		stats.taken = counted(bank, kTaken);
@@ -359,10 +405,21 @@ public:
 		stats.pending = 0;
 		for (unsigned i = 0; i < words_for(nr_hwirqs_); i++)
 			stats.pending += popcount(read_once(&pending(bank)[i]));
+		stats.raised = stats.coalesced + stats.delivered + stats.taken +
+			       stats.dropped + stats.pending;
 		return Status();
 	}
 
 private:
+	// The last-draining CPU, written only when it changes, so that a
+	// doorbell drained on the same CPU as before writes no shared line.
+	void note_delivery(unsigned hwirq, unsigned cpu)
+	{
+		unsigned *last = &last_cpu()[hwirq];
+		if (read_once(last) != cpu)
+			write_once(last, cpu);
+	}
+
 	Word *storage() const
 	{
 		const Word *tail = tail_of<Word>(this);

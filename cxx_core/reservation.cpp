@@ -120,6 +120,23 @@ unsigned int cxipi_resv_layout_virq(const struct cxipi_resv *resv,
 	return from_handle(resv)->layout_virq(cpu);
 }
 
+void cxipi_resv_set_doorbells(struct cxipi_resv *resv, void *owner,
+			      unsigned int hwirq_base)
+{
+	from_handle(resv)->set_doorbells(owner, hwirq_base);
+}
+
+void *cxipi_resv_doorbell_owner(const struct cxipi_resv *resv)
+{
+	return from_handle(resv)->doorbell_owner();
+}
+
+unsigned int cxipi_resv_layout_doorbell(const struct cxipi_resv *resv,
+					unsigned int cpu)
+{
+	return from_handle(resv)->layout_doorbell(cpu);
+}
+
 void cxipi_resv_fan_out(
 	const struct cxipi_resv *resv, const unsigned long *mask,
 	void (*send)(void *ctx, unsigned int cpu, unsigned int virq), void *ctx)

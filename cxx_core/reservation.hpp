@@ -38,6 +38,19 @@ public:
 		return kind_ == Kind::single ? base_ : base_ + cpu - offset_;
 	}
 
+	// A provider whose hwirqs follow the virqs' layout: @owner rings
+	// them, the hwirq of virq v being @hwirq_base + v - base.
+	void set_doorbells(void *owner, unsigned hwirq_base)
+	{
+		owner_ = owner;
+		hwirq_base_ = hwirq_base;
+	}
+	void *doorbell_owner() const { return owner_; }
+	unsigned layout_doorbell(unsigned cpu) const
+	{
+		return hwirq_base_ + (layout_virq(cpu) - base_);
+	}
+
 	// The virq carrying an IPI to @cpu, or 0 when @cpu is no target.
 	unsigned virq_of(unsigned cpu) const
 	{
@@ -73,8 +86,10 @@ private:
 	const Word *words() const { return tail_of<Word>(this); }
 	Word *words() { return tail_of<Word>(this); }
 
+	void *owner_ = nullptr;
 	Kind kind_ = Kind::per_cpu;
 	unsigned base_ = 0;
+	unsigned hwirq_base_ = 0;
 	unsigned nr_virqs_ = 0;
 	unsigned offset_ = 0;
 	unsigned nbits_ = 0;

@@ -6,6 +6,7 @@
 
 #include <cxipi/core.h>
 
+#include "drain_bank.hpp"
 #include "test_env.hpp"
 
 #include <gtest/gtest.h>

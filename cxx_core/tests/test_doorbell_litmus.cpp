@@ -246,7 +246,7 @@ private:
 	unsigned drain(unsigned cpu)
 	{
 		Drain d = { this, cpu };
-		return cxipi_doorbells_drain(bells_, cpu, deliver, &d);
+		return drain_bank(bells_, cpu, deliver, &d);
 	}
 
 	void run(unsigned cpu)
@@ -771,7 +771,7 @@ TEST_F(Litmus, RaiserStoresReachTheConsumer)
 			(*static_cast<Consumer *>(ctx))(h);
 		};
 		while (!stop.load(std::memory_order_relaxed))
-			if (!cxipi_doorbells_drain(bells_, 1, deliver,
+			if (!drain_bank(bells_, 1, deliver,
 						   &consume))
 				std::this_thread::yield();
 	});

@@ -35,7 +35,7 @@ protected:
 	{
 		Collect c;
 		const unsigned n =
-			cxipi_doorbells_drain(bells_, cpu, Collect::add, &c);
+			drain_bank(bells_, cpu, Collect::add, &c);
 		EXPECT_EQ(n, c.got.size());
 		return c.got;
 	}
@@ -226,7 +226,7 @@ template <typename During>
 List drain_with(cxipi_doorbells *bells, unsigned cpu, During during)
 {
 	Reentrant<During> r{during, {}, false};
-	cxipi_doorbells_drain(bells, cpu, Reentrant<During>::deliver, &r);
+	drain_bank(bells, cpu, Reentrant<During>::deliver, &r);
 	return r.got;
 }
 
@@ -316,7 +316,7 @@ TEST_F(DoorbellMask, AKickFromUnmaskServedBeforeUnmaskReturnsDeliversTheLatchedR
 		{
 			auto *f = static_cast<Fast *>(ctx);
 			f->kicked.push_back(cpu);
-			cxipi_doorbells_drain(f->bells, cpu, Collect::add,
+			drain_bank(f->bells, cpu, Collect::add,
 					      &f->delivered);
 		}
 	} fast{bells_, {}, {}};
@@ -524,7 +524,7 @@ TEST_F(DoorbellMask, ConcurrentRaisesDrainsAndMaskTogglesDeliverEveryRaiseExactl
 				if (k != seen) {
 					seen = k;
 					record[c].last = -1;
-					cxipi_doorbells_drain(bells_, c,
+					drain_bank(bells_, c,
 							      CpuRecord::deliver,
 							      &record[c]);
 					kicks.served[c].store(

@@ -32,7 +32,7 @@ protected:
 	}
 	unsigned drain(unsigned cpu)
 	{
-		return cxipi_doorbells_drain(
+		return drain_bank(
 			bells_, cpu, [](void *, unsigned) {}, nullptr);
 	}
 	static void expect_balanced(const Stats &s)
@@ -388,7 +388,7 @@ TEST_F(DoorbellStats, ConcurrentRaisesDrainsTakesAndResetsBalanceTheBooks)
 		threads.emplace_back([&, c] {
 			DrainCount count{ &delivered[c] };
 			while (raisers_left.load(std::memory_order_acquire))
-				if (!cxipi_doorbells_drain(bells_, c,
+				if (!drain_bank(bells_, c,
 							   DrainCount::deliver,
 							   &count))
 					std::this_thread::yield();

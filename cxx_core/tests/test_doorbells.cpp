@@ -33,7 +33,7 @@ protected:
 	std::vector<unsigned> drain(unsigned cpu)
 	{
 		Sink sink;
-		const unsigned n = cxipi_doorbells_drain(bells_, cpu,
+		const unsigned n = drain_bank(bells_, cpu,
 							 Sink::deliver, &sink);
 		EXPECT_EQ(n, sink.got.size());
 		return sink.got;
@@ -206,7 +206,7 @@ TEST_F(Doorbells, DrainPassesTheContextThrough)
 		int magic;
 		unsigned seen;
 	} ctx = { 0x5a5a, 99 };
-	const unsigned n = cxipi_doorbells_drain(
+	const unsigned n = drain_bank(
 		bells_, 0,
 		[](void *c, unsigned hwirq) {
 			auto *p = static_cast<Ctx *>(c);
@@ -340,7 +340,7 @@ struct Delivered {
 	unsigned drain(cxipi_doorbells *bells, unsigned cpu)
 	{
 		last = -1;
-		return cxipi_doorbells_drain(bells, cpu, deliver, this);
+		return drain_bank(bells, cpu, deliver, this);
 	}
 };
 

@@ -136,6 +136,22 @@ unsigned int cxipi_resv_layout_virq(const struct cxipi_resv *resv,
 				    unsigned int cpu);
 
 /*
+ * Doorbells, for a reservation on a provider whose hwirqs follow the
+ * virqs' layout (the hwirq of virq v is @hwirq_base + v - base, so the one
+ * hwirq on a SINGLE domain): a sender then rings @owner's doorbell without
+ * looking up the virq's irq data.  Set before the reservation is
+ * published; the owner is NULL until then and for other providers.
+ * cxipi_resv_layout_doorbell() is the hwirq of the virq the layout gives
+ * @cpu (see cxipi_resv_layout_virq()), for a CPU that was a target.
+ * OWNERSHIP: @owner is the caller's, kept and handed back untouched.
+ */
+void cxipi_resv_set_doorbells(struct cxipi_resv *resv, void *owner,
+			      unsigned int hwirq_base);
+void *cxipi_resv_doorbell_owner(const struct cxipi_resv *resv);
+unsigned int cxipi_resv_layout_doorbell(const struct cxipi_resv *resv,
+					unsigned int cpu);
+
+/*
  * 0 when every CPU of @mask (@nbits bits) is a target, else -CXIPI_EINVAL.
  * Lock-free, no allocation, one pass over the mask's words.
  */
@@ -265,23 +281,29 @@ int cxipi_doorbells_raise(struct cxipi_doorbells *bells, unsigned int cpu,
 			  unsigned int hwirq);
 
 /*
- * On @cpu, take every pending doorbell and call @deliver(ctx, hwirq) for
- * each, lowest hwirq first.  It first clears the bank's kick-in-flight
- * word (the kick that runs it has landed), so a raise that races with the
- * drain either is delivered now or sends a new kick.  Returns how many
- * were delivered.
+ * A drain of @cpu's bank, run on @cpu, one at a time: drain_begin, then
+ * drain_next until it returns 0; the caller delivers each doorbell
+ * itself, so that it calls its handlers directly.
  *
- * Ordering: a full barrier follows that clear, so the drain's reads of
- * the masks and doorbells come after the caller's earlier accesses (the
- * unlock of the cross-CPU call that runs it among them); each doorbell is
- * taken with acquire, so @deliver sees what its raisers stored before
+ * drain_begin clears the bank's kick-in-flight word (the kick that runs
+ * the drain has landed), so that a raise that races with the drain either
+ * is delivered by it or sends a new kick.  drain_next takes the unmasked
+ * pending doorbells of the first word from *@word on that has any, sets
+ * *@word to that word and returns them: bit b is hwirq
+ * *@word * BITS_PER_LONG + b.  0 when none is left; the caller then goes
+ * on from *@word + 1 or stops.  Words with nothing to deliver cost a plain
+ * read each, no read-modify-write.
+ *
+ * Ordering: a full barrier follows the clear, so the drain's reads of the
+ * masks and doorbells come after the caller's earlier accesses (the unlock
+ * of the cross-CPU call that runs it among them); each doorbell is taken
+ * with acquire, so its delivery sees what its raisers stored before
  * raising it.
- * OWNERSHIP: @ctx is passed through untouched.
  */
-unsigned int
-cxipi_doorbells_drain(struct cxipi_doorbells *bells, unsigned int cpu,
-		      void (*deliver)(void *ctx, unsigned int hwirq),
-		      void *ctx);
+void cxipi_doorbells_drain_begin(struct cxipi_doorbells *bells,
+				 unsigned int cpu);
+unsigned long cxipi_doorbells_drain_next(struct cxipi_doorbells *bells,
+					 unsigned int cpu, unsigned int *word);
 
 /*
  * Whether doorbell @hwirq of @cpu is pending (for tests and sysfs).  An
@@ -370,7 +392,10 @@ void cxipi_doorbells_drop(struct cxipi_doorbells *bells, unsigned int cpu,
 
 /**
  * struct cxipi_doorbell_stats - the books of one CPU's doorbell bank
- * @raised: raises of a doorbell of this CPU (out-of-range ones not counted)
+ * @raised: raises of a doorbell of this CPU (out-of-range ones not
+ *	    counted): the sum of the five below, since every raise either
+ *	    coalesces or sets a doorbell that stays pending until it is
+ *	    delivered, taken or dropped; a raise itself counts nothing
  * @coalesced: raises that found the doorbell already pending
  * @delivered: doorbells a drain on this CPU took and delivered
  * @taken: doorbells the coprocessor endpoint took or acknowledged
@@ -378,8 +403,7 @@ void cxipi_doorbells_drop(struct cxipi_doorbells *bells, unsigned int cpu,
  * @pending: doorbells pending now, masked ones included
  *
  * Every doorbell raised is coalesced, delivered, taken, dropped or still
- * pending: once raises, drains and takes have stopped,
- * raised == coalesced + delivered + taken + dropped + pending.
+ * pending; callers check the books against their own counts of raises.
  */
 struct cxipi_doorbell_stats {
 	unsigned long raised;
@@ -392,8 +416,8 @@ struct cxipi_doorbell_stats {
 
 /*
  * Read the books of @cpu into @stats: 0, or -CXIPI_EINVAL for a bad @cpu.
- * Lock-free; the counters are kept with relaxed atomics on the paths above
- * (no lock, no allocation), so while they move the fields are not a
+ * Lock-free; the counters are kept with relaxed accesses on the paths
+ * above (no lock, no allocation), so while they move the fields are not a
  * consistent snapshot.
  * OWNERSHIP: @stats is borrowed for the call.
  */

@@ -24,7 +24,7 @@
 //                         mask (the target is VerifyMask <= 2x this at 8192)
 //   BM_FanOut             cxipi_resv_fan_out() over a full mask with a
 //                         trivial callback (one indirect call per CPU)
-//   BM_DoorbellRaiseDrain cxipi_doorbells_raise() + cxipi_doorbells_drain()
+//   BM_DoorbellRaiseDrain cxipi_doorbells_raise() + a drain
 //                         of the last hwirq on the last CPU, with 256 or 8192
 //                         hwirqs in the domain
 //
@@ -257,7 +257,7 @@ void BM_DoorbellRaiseDrain(benchmark::State &state)
 		const int raised =
 			cxipi_doorbells_raise(b.bells, cpu, hwirq);
 		kicks += raised == CXIPI_RAISE_KICK;
-		cxipi_doorbells_drain(b.bells, cpu, count_deliver,
+		drain_bank(b.bells, cpu, count_deliver,
 				      &delivered);
 	}
 	benchmark::DoNotOptimize(kicks);

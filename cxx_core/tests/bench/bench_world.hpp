@@ -26,6 +26,8 @@
 
 #include <cxipi/core.h>
 
+#include "../drain_bank.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <cstdio>

@@ -214,7 +214,7 @@ int main(int argc, char **argv)
 			int raised = cxipi_doorbells_raise(
 				bell->bells, bell->cpu(), bell->hwirq());
 			keep(raised);
-			cxipi_doorbells_drain(bell->bells, bell->cpu(),
+			drain_bank(bell->bells, bell->cpu(),
 					      count_deliver, &delivered);
 			keep(delivered);
 		});

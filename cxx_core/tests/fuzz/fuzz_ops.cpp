@@ -12,6 +12,8 @@
 // says so.
 #include <cxipi/core.h>
 
+#include "../drain_bank.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -832,7 +834,7 @@ private:
 	void drain(unsigned cpu)
 	{
 		Collect c;
-		const unsigned n = cxipi_doorbells_drain(bells_, cpu, Collect::add,
+		const unsigned n = drain_bank(bells_, cpu, Collect::add,
 							 &c);
 		std::vector<unsigned> want;
 		if (cpu < nbits_) {
