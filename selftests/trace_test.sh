@@ -3,14 +3,16 @@
 # cxipi's trace events: one IPI sent through sysfs to CPU 2 of cxipi-percpu
 # leaves exactly one reserve, send, raise (a kick), delivery (on CPU 2, same
 # hwirq) and destroy in the trace buffer, and no latch; one sent to a CPU
-# that is possible but not online leaves exactly one latch, no delivery.
+# that is possible but not online leaves exactly one latch, no delivery;
+# one sent from task context on CPU 0 to CPUs 1-3 kicks them with exactly
+# one batch of cross-CPU calls and is delivered once on each.
 # Each event is counted exactly, so a missing or doubled event fails.
 # busybox sh; TAP 13 on stdout; exit 0 pass, 1 fail, 4 skip (no tracefs, no
 # cxipi events, cxipi not loaded, or CPU 2 not online).
 . "$(dirname "$0")/cxipi_lib.sh"
 d=/sys/kernel/cxipi/domains/cxipi-percpu
 events="cxipi_reserve cxipi_destroy cxipi_send cxipi_send_mask cxipi_raise
-	cxipi_latch cxipi_deliver"
+	cxipi_latch cxipi_kick_batch cxipi_deliver"
 
 skip() {
 	tap_skip_all "$*"
@@ -39,7 +41,7 @@ for c in 5 $(seq 0 63); do
 	fi
 done
 
-tap_plan 10
+tap_plan 11
 
 tracing_on=$(cat $t/tracing_on)
 cleanup() {
@@ -49,7 +51,7 @@ cleanup() {
 }
 bail() {
 	echo "Bail out! $*"
-	for r in tr trl; do
+	for r in tr trl trm; do
 		[ -d $d/reservations/$r ] &&
 			cat $d/reservations/$r/targets >$d/reservations/$r/destroy
 	done
@@ -63,7 +65,7 @@ for e in $events; do
 	[ -f "$t/events/cxipi/$e/format" ] || missing="$missing $e"
 done
 [ -z "$missing" ]
-tap_result $? "the 7 cxipi events are in $t/events/cxipi${missing:+ (missing:$missing)}"
+tap_result $? "the 8 cxipi events are in $t/events/cxipi${missing:+ (missing:$missing)}"
 
 # cxipi's events from an empty buffer; markers split the trace.
 echo 1 >$t/events/cxipi/enable || bail "cannot enable the cxipi events"
@@ -97,6 +99,21 @@ if [ -n "$coproc" ]; then
 	echo "$coproc" >$d/reservations/trl/send || bail "cannot send to $coproc"
 	echo "$coproc" >$d/reservations/trl/destroy || bail "cannot destroy trl"
 fi
+
+# A fan-out from task context, written on CPU 0 so that no target is the
+# sender (which would kick itself with a self-IPI instead).
+marker mask
+if in_list 3 "$online"; then
+	echo "trm 1-3" >$d/reserve || bail "cannot reserve trm 1-3"
+	r=$d/reservations/trm
+	taskset -c 0 sh -c "echo 1-3 >$r/send_mask" || bail "cannot send to 1-3"
+	i=0
+	until [ "$(cut -d' ' -f2-4 $r/received)" = "1 1 1" ] || [ $i -ge 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo 1-3 >$r/destroy || bail "cannot destroy trm"
+fi
 marker end
 echo 0 >$t/events/cxipi/enable
 
@@ -109,8 +126,9 @@ between() { # between FROM TO
 }
 cat $t/trace >/tmp/trace_test.log
 between send latch >/tmp/trace_test.send
-between latch end >/tmp/trace_test.latch
-sed 's/^ */# /' /tmp/trace_test.send /tmp/trace_test.latch
+between latch mask >/tmp/trace_test.latch
+between mask end >/tmp/trace_test.mask
+sed 's/^ */# /' /tmp/trace_test.send /tmp/trace_test.latch /tmp/trace_test.mask
 
 count() { # count FILE EVENT [TEXT]: lines of EVENT, or of EVENT with TEXT
 	grep " $2: " "$1" | grep -c -- "$3"
@@ -118,6 +136,16 @@ count() { # count FILE EVENT [TEXT]: lines of EVENT, or of EVENT with TEXT
 # Exactly one EVENT, and it is EVENT: TEXT (to the end of the line).
 one() { # one FILE EVENT TEXT
 	[ "$(count "$1" "$2")" -eq 1 ] && grep -q " $2: $3\$" "$1"
+}
+# One cxipi_deliver in FILE on each CPU, and no other.
+delivered_once() { # delivered_once FILE CPU...
+	f=$1
+	shift
+	[ "$(count "$f" cxipi_deliver)" -eq $# ] || return 1
+	for c; do
+		[ "$(grep " cxipi_deliver: " "$f" | grep -c "\[00$c\]")" -eq 1 ] ||
+			return 1
+	done
 }
 s=/tmp/trace_test.send
 
@@ -154,9 +182,19 @@ else
 	tap_result $? "one cxipi_latch at coprocessor $coproc, hwirq $hc; no delivery"
 fi
 
+m=/tmp/trace_test.mask
+if ! in_list 3 "$online"; then
+	tap_skip "CPU 3 is not online"
+else
+	one $m cxipi_kick_batch "domain=cxipi-percpu cpus=1-3" &&
+		delivered_once $m 1 2 3
+	tap_result $? "one cxipi_kick_batch of CPUs 1-3 for a send_mask from CPU 0; one delivery on each"
+fi
+
 cleanup
 [ "$(cat $t/events/cxipi/enable)" = 0 ] && ! grep -qv '^#' $t/trace
 tap_result $? "events disabled and the trace buffer empty afterwards"
-rm -f /tmp/trace_test.log /tmp/trace_test.send /tmp/trace_test.latch
+rm -f /tmp/trace_test.log /tmp/trace_test.send /tmp/trace_test.latch \
+	/tmp/trace_test.mask
 [ -z "$mounted" ] || umount "$mounted"
 tap_exit

@@ -65,11 +65,14 @@ struct cxipi_domain;
  * @self: self-IPI used when the CPU rings itself, so that delivery still
  *	  happens in hard-irq context
  * @dom: the provider domain whose bank the kick drains
+ * @batch: the CPUs a fan-out from this CPU kicks with one cross-CPU call
+ *	   batch; used with preemption off, from task context only
  */
 struct cxipi_kick {
 	call_single_data_t csd;
 	struct irq_work self;
 	struct cxipi_domain *dom;
+	cpumask_var_t batch;
 };
 
 /**
@@ -82,6 +85,11 @@ struct cxipi_kick {
  * @pool: hwirq allocator, serialized by the irqdomain core's mutex
  * @bells: per-CPU doorbell banks
  * @kicks: per target CPU, the means to wake it
+ * @descs: per hwirq, the descriptor of the virq that holds it, or NULL:
+ *	   delivery needs no mapping lookup.  Set when the virq is
+ *	   allocated, cleared when it is freed; the descriptor itself is
+ *	   freed after an RCU grace period, and drains run in hard-irq
+ *	   context, an RCU read-side section.
  */
 struct cxipi_domain {
 	const char *name;
@@ -92,6 +100,7 @@ struct cxipi_domain {
 	struct cxipi_hwirq_pool *pool;
 	struct cxipi_doorbells *bells;
 	struct cxipi_kick __percpu *kicks;
+	struct irq_desc *descs[];
 };
 
 /**
@@ -129,7 +138,7 @@ void cxipi_ring(struct cxipi_domain *dom, unsigned int cpu,
 		irq_hw_number_t hwirq);
 void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu);
 int cxipi_ring_mask(struct cxipi_domain *dom, const struct cxipi_resv *resv,
-		    const struct cpumask *dest);
+		    const struct cpumask *dest, bool may_batch);
 bool cxipi_cpu_is_linux(unsigned int cpu);
 struct cxipi_cpu_owner *cxipi_cpu_owner(unsigned int cpu);
 int cxipi_hotplug_init(void);

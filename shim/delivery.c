@@ -55,12 +55,25 @@ static void cxipi_set_owner(unsigned int cpu, bool linux_owns)
 	raw_spin_unlock_irqrestore(&owner->lock, flags);
 }
 
-static void cxipi_deliver(void *ctx, unsigned int hwirq)
+/*
+ * Run the flow handler of @hwirq's virq, found in the domain's own table
+ * rather than by a mapping lookup, and called directly when it is the
+ * handle_edge_irq() that cxipi_domain_alloc() set.  A doorbell whose virq
+ * is gone (it was masked when it went, so only a drain that read the mask
+ * just before gets here) is dropped as the mapping lookup would drop it.
+ */
+static void cxipi_deliver(struct cxipi_domain *dom, unsigned int hwirq)
 {
-	struct cxipi_domain *dom = ctx;
+	/* Address dependency: pairs with cxipi_domain_alloc()'s release. */
+	struct irq_desc *desc = READ_ONCE(dom->descs[hwirq]);
 
 	trace_cxipi_deliver(dom, hwirq);
-	generic_handle_domain_irq(dom->domain, hwirq);
+	if (unlikely(!desc))
+		return;
+	if (likely(desc->handle_irq == handle_edge_irq))
+		handle_edge_irq(desc);
+	else
+		generic_handle_irq_desc(desc);
 }
 
 /*
@@ -71,12 +84,22 @@ static void cxipi_deliver(void *ctx, unsigned int hwirq)
  */
 static void cxipi_drain_here(struct cxipi_domain *dom)
 {
-	unsigned int cpu = smp_processor_id();
+	unsigned int cpu = smp_processor_id(), word;
+	unsigned long bits;
+	int bit;
 
-	if (cxipi_cpu_is_linux(cpu))
-		cxipi_doorbells_drain(dom->bells, cpu, cxipi_deliver, dom);
-	else
+	if (!cxipi_cpu_is_linux(cpu)) {
 		cxipi_doorbells_cancel_kick(dom->bells, cpu);
+		return;
+	}
+	cxipi_doorbells_drain_begin(dom->bells, cpu);
+	for (word = 0;; word++) {
+		bits = cxipi_doorbells_drain_next(dom->bells, cpu, &word);
+		if (!bits)
+			return;
+		for_each_set_bit(bit, &bits, BITS_PER_LONG)
+			cxipi_deliver(dom, word * BITS_PER_LONG + bit);
+	}
 }
 
 static void cxipi_kick_call(void *info)
@@ -144,6 +167,24 @@ void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu)
 		 cxipi_doorbells_claim_kick(dom->bells, cpu));
 }
 
+/* Raise a doorbell; CXIPI_RAISE_KICK when the caller must kick @cpu. */
+static int cxipi_raise(struct cxipi_domain *dom, unsigned int cpu,
+		       irq_hw_number_t hwirq)
+{
+	int ret;
+
+	/* The core's doorbells are numbered in an unsigned int. */
+	if (hwirq >= dom->nr_hwirqs)
+		return -EINVAL;
+	ret = cxipi_doorbells_raise(dom->bells, cpu, hwirq);
+
+	trace_cxipi_raise(dom, cpu, hwirq, ret);
+	/* Tested inside the static branch: no cost while the event is off. */
+	if (trace_cxipi_latch_enabled() && ret >= 0 && !cpu_online(cpu))
+		trace_cxipi_latch(dom, cpu, hwirq);
+	return ret;
+}
+
 /**
  * cxipi_ring() - raise a doorbell at a CPU and wake it when needed
  * @dom: provider domain of the doorbell
@@ -155,19 +196,89 @@ void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu)
 void cxipi_ring(struct cxipi_domain *dom, unsigned int cpu,
 		irq_hw_number_t hwirq)
 {
-	int ret;
-
-	/* The core's doorbells are numbered in an unsigned int. */
-	if (hwirq >= dom->nr_hwirqs)
-		return;
-	ret = cxipi_doorbells_raise(dom->bells, cpu, hwirq);
-
-	trace_cxipi_raise(dom, cpu, hwirq, ret);
-	/* Tested inside the static branch: no cost while the event is off. */
-	if (trace_cxipi_latch_enabled() && ret >= 0 && !cpu_online(cpu))
-		trace_cxipi_latch(dom, cpu, hwirq);
-	if (ret == CXIPI_RAISE_KICK)
+	if (cxipi_raise(dom, cpu, hwirq) == CXIPI_RAISE_KICK)
 		cxipi_kick(dom, cpu);
+}
+
+/*
+ * Ring @dest, kicking the CPUs that need it with one cross-CPU call batch:
+ * smp_call_function_many() queues every call, then sends one IPI per CPU
+ * whose queue was empty (one multicast where the architecture has it).
+ * Without waiting for the calls, it can still wait for this CPU's earlier
+ * call to a target to start (its per-CPU CSD is locked until then), which
+ * is why only a caller in task context with preemption on may batch.
+ * Preemption off here keeps the CPUs seen online from going offline until
+ * the batch is queued (CPU removal runs stop_machine); a CPU not online,
+ * or this one, gets its own kick.
+ */
+static void cxipi_ring_batch(struct cxipi_domain *dom,
+			     const struct cxipi_resv *resv,
+			     const struct cpumask *dest)
+{
+	unsigned int cpu, self, hwirq;
+	struct cpumask *batch;
+
+	preempt_disable();
+	self = smp_processor_id();
+	batch = this_cpu_ptr(dom->kicks)->batch;
+	cpumask_clear(batch);
+	for_each_cpu(cpu, dest) {
+		hwirq = cxipi_resv_layout_doorbell(resv, cpu);
+		if (cxipi_raise(dom, cpu, hwirq) != CXIPI_RAISE_KICK)
+			continue;
+		if (cpu != self && cpu_online(cpu))
+			__cpumask_set_cpu(cpu, batch);
+		else
+			cxipi_kick(dom, cpu);
+	}
+	/* Each target's kick was claimed by its raise (R2): one in flight. */
+	if (!cpumask_empty(batch)) {
+		trace_cxipi_kick_batch(dom, batch);
+		smp_call_function_many(batch, cxipi_kick_call, dom, false);
+	}
+	preempt_enable();
+}
+
+/**
+ * cxipi_ring_mask() - raise the doorbells of a reservation at CPUs
+ * @dom: the provider domain of @resv's virqs
+ * @resv: the reservation, found under rcu_read_lock()
+ * @dest: the CPUs
+ * @may_batch: the caller was preemptible when it called the API (so in
+ *	       task context, interrupts on, no lock held): kick the CPUs
+ *	       with one cross-CPU call batch.  Otherwise each CPU gets its
+ *	       own asynchronous kick, which never waits for another CPU.
+ *
+ * Context: under rcu_read_lock(), which keeps every virq @resv had when it
+ * was found allocated: a CPU removed meanwhile is still rung (its doorbell
+ * is dropped when its virq goes), so 0 means every CPU was rung.
+ * Return: 0, or -EINVAL (nothing rung) when @dest is not a subset of
+ * @resv's targets.
+ */
+int cxipi_ring_mask(struct cxipi_domain *dom, const struct cxipi_resv *resv,
+		    const struct cpumask *dest, bool may_batch)
+{
+	unsigned int cpu;
+
+	if (cxipi_resv_check_mask(resv, cpumask_bits(dest)))
+		return -EINVAL;
+	if (may_batch && !cpumask_empty(dest)) {
+		cxipi_ring_batch(dom, resv, dest);
+		return 0;
+	}
+	for_each_cpu(cpu, dest)
+		cxipi_ring(dom, cpu, cxipi_resv_layout_doorbell(resv, cpu));
+	return 0;
+}
+
+static void cxipi_free_kicks(struct cxipi_domain *dom)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		free_cpumask_var(per_cpu_ptr(dom->kicks, cpu)->batch);
+	free_percpu(dom->kicks);
+	dom->kicks = NULL;
 }
 
 /**
@@ -191,6 +302,11 @@ int cxipi_delivery_init(struct cxipi_domain *dom)
 		INIT_CSD(&kick->csd, cxipi_kick_call, dom);
 		/* From the interrupt, not from RT's irq_work thread. */
 		kick->self = IRQ_WORK_INIT_HARD(cxipi_kick_self);
+		if (!cxipi_alloc(zalloc_cpumask_var(&kick->batch, GFP_KERNEL),
+				 false)) {
+			cxipi_free_kicks(dom);
+			return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -209,8 +325,12 @@ void cxipi_delivery_exit(struct cxipi_domain *dom)
 	 * An async cross-CPU call is unlocked before its function runs, and
 	 * both kinds of kick run in hard-irq context: wait until none is
 	 * queued, then for an RCU grace period, which outlasts any hard-irq
-	 * handler already running.
+	 * handler already running.  A batch's calls are the kernel's CSDs:
+	 * a synchronous call to every CPU comes after them in each CPU's
+	 * queue, whose flush runs with interrupts off, so the grace period
+	 * outlasts them too.
 	 */
+	kick_all_cpus_sync();
 	for_each_possible_cpu(cpu) {
 		struct cxipi_kick *kick = per_cpu_ptr(dom->kicks, cpu);
 
@@ -224,7 +344,7 @@ void cxipi_delivery_exit(struct cxipi_domain *dom)
 	/* A call run from the idle loop may have queued a self-IPI late. */
 	for_each_possible_cpu(cpu)
 		irq_work_sync(&per_cpu_ptr(dom->kicks, cpu)->self);
-	free_percpu(dom->kicks);
+	cxipi_free_kicks(dom);
 }
 
 static enum cpuhp_state cxipi_hotplug_state;

@@ -101,35 +101,6 @@ static int cxipi_chip_retrigger(struct irq_data *d)
 	return cpu >= 0;
 }
 
-static void cxipi_ring_each(void *ctx, unsigned int cpu, unsigned int virq)
-{
-	struct irq_data *data = irq_get_irq_data(virq);
-
-	if (data)
-		cxipi_ring(ctx, cpu, irqd_to_hwirq(data));
-}
-
-/**
- * cxipi_ring_mask() - raise the doorbells of a reservation at CPUs
- * @dom: the provider domain of @resv's virqs
- * @resv: the reservation, found under rcu_read_lock()
- * @dest: the CPUs
- *
- * Context: under rcu_read_lock(), which keeps every virq @resv had when it
- * was found allocated: a CPU removed meanwhile is still rung (its doorbell
- * is dropped when its virq goes), so 0 means every CPU was rung.
- * Return: 0, or -EINVAL (nothing rung) when @dest is not a subset of
- * @resv's targets.
- */
-int cxipi_ring_mask(struct cxipi_domain *dom, const struct cxipi_resv *resv,
-		    const struct cpumask *dest)
-{
-	if (cxipi_resv_check_mask(resv, cpumask_bits(dest)))
-		return -EINVAL;
-	cxipi_resv_fan_out(resv, cpumask_bits(dest), cxipi_ring_each, dom);
-	return 0;
-}
-
 /*
  * The chip's sends are for callers other than cxipi's IPI API, which rings
  * its own domains directly: on arm64 the kernel's own ipi_send_*() and
@@ -162,7 +133,7 @@ static void cxipi_chip_send_mask(struct irq_data *d, const struct cpumask *dest)
 		return;
 	rcu_read_lock();
 	resv = cxipi_resv_lookup(d->irq);
-	if (!resv || cxipi_ring_mask(dom, resv, dest))
+	if (!resv || cxipi_ring_mask(dom, resv, dest, false))
 		pr_warn_ratelimited("%s: virq %u: CPUs %*pbl are no targets\n",
 				    dom->name, d->irq, cpumask_pr_args(dest));
 	rcu_read_unlock();
@@ -183,6 +154,7 @@ static int cxipi_domain_alloc(struct irq_domain *d, unsigned int virq,
 			      unsigned int nr_irqs, void *arg)
 {
 	struct cxipi_domain *dom = d->host_data;
+	struct irq_data *data;
 	unsigned int first, i;
 	int ret;
 
@@ -202,6 +174,10 @@ static int cxipi_domain_alloc(struct irq_domain *d, unsigned int virq,
 		cxipi_doorbells_reset(dom->bells, first + i);
 		irq_domain_set_info(d, virq + i, first + i, &cxipi_chip, dom,
 				    handle_edge_irq, NULL, "edge");
+		data = irq_domain_get_irq_data(d, virq + i);
+		/* For cxipi_deliver(); masked until request_irq() anyway. */
+		smp_store_release(&dom->descs[first + i],
+				  irq_data_to_desc(data));
 		/*
 		 * disable_irq() masks at once, so doorbells latch.  Never
 		 * threaded, like the kernel's own IPIs: a handler runs in
@@ -225,6 +201,7 @@ static void cxipi_domain_free(struct irq_domain *d, unsigned int virq,
 	for (i = 0; i < nr_irqs; i++) {
 		data = irq_domain_get_irq_data(d, virq + i);
 		if (data) {
+			WRITE_ONCE(dom->descs[irqd_to_hwirq(data)], NULL);
 			cxipi_doorbells_reset(dom->bells, irqd_to_hwirq(data));
 			if (cxipi_hwirq_pool_release(dom->pool,
 						     irqd_to_hwirq(data), 1))
@@ -293,8 +270,11 @@ struct cxipi_domain *cxipi_domain_create(const char *name,
 	struct cxipi_domain *dom;
 	unsigned int flags;
 	int ret = -ENOMEM;
+	size_t size;
 
-	dom = cxipi_alloc(kzalloc(sizeof(*dom), GFP_KERNEL), NULL);
+	/* One descriptor slot per hwirq, for cxipi_deliver(). */
+	size = struct_size(dom, descs, nr_hwirqs);
+	dom = cxipi_alloc(kzalloc(size, GFP_KERNEL), NULL);
 	if (!dom)
 		return ERR_PTR(-ENOMEM);
 	dom->name = name;

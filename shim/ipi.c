@@ -170,6 +170,10 @@ int cxipi_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 	cxipi_resv_fan_out(resv, cpumask_bits(dest), cxipi_set_affinity,
 			   (void *)dest);
 	cxipi_mark_virqs(resv, plan.offset);
+	/* cxipi_domain_alloc() gave the virqs consecutive hwirqs. */
+	if (cxipi_domain_of(domain))
+		cxipi_resv_set_doorbells(resv, cxipi_domain_of(domain),
+					 irqd_to_hwirq(irq_get_irq_data(virq)));
 
 	ret = cxipi_registry_insert(&cxipi_env, cxipi_registry, resv);
 	if (ret) {
@@ -354,19 +358,27 @@ static int cxipi_no_send(const struct irq_chip *chip)
 	return -EINVAL;
 }
 
-/* Send to one verified target of @resv.  Under rcu_read_lock(). */
+/*
+ * Send to @cpu, when it is a target of @resv.  Under rcu_read_lock().
+ * cxipi's own domains are rung with what the reservation knows, without
+ * looking up the virq's irq data.
+ */
 static int cxipi_send_single_rcu(const struct cxipi_resv *resv,
 				 unsigned int cpu)
 {
+	struct cxipi_domain *dom = cxipi_resv_doorbell_owner(resv);
 	unsigned int virq = cxipi_resv_virq_of(resv, cpu);
-	struct irq_data *data = virq ? irq_get_irq_data(virq) : NULL;
-	struct cxipi_domain *dom = data ? cxipi_domain_of(data->domain) : NULL;
-	struct irq_chip *chip = data ? irq_data_get_irq_chip(data) : NULL;
+	struct irq_data *data;
+	struct irq_chip *chip;
 
+	if (!virq)
+		return -EINVAL;
 	if (dom) {
-		cxipi_ring(dom, cpu, irqd_to_hwirq(data));
+		cxipi_ring(dom, cpu, cxipi_resv_layout_doorbell(resv, cpu));
 		return 0;
 	}
+	data = irq_get_irq_data(virq);
+	chip = data ? irq_data_get_irq_chip(data) : NULL;
 	if (!chip)
 		return -EINVAL;
 	switch (cxipi_route_single(chip->ipi_send_single,
@@ -392,20 +404,22 @@ static void cxipi_send_each(void *ctx, unsigned int cpu, unsigned int virq)
 }
 
 /*
- * Send to a mask of @resv's targets, found with @data.  Under
+ * Send to a mask of @resv's targets, found with @virq.  Under
  * rcu_read_lock().  cxipi's own domains are rung with the reservation in
  * hand, so a send that returns 0 has rung every CPU of @dest, even when the
  * virq it named is being removed meanwhile (D4).
  */
-static int cxipi_send_mask_rcu(const struct cxipi_resv *resv,
-			       struct irq_data *data,
-			       const struct cpumask *dest)
+static int cxipi_send_mask_rcu(const struct cxipi_resv *resv, unsigned int virq,
+			       const struct cpumask *dest, bool may_batch)
 {
-	struct cxipi_domain *dom = cxipi_domain_of(data->domain);
-	struct irq_chip *chip = irq_data_get_irq_chip(data);
+	struct cxipi_domain *dom = cxipi_resv_doorbell_owner(resv);
+	struct irq_data *data;
+	struct irq_chip *chip;
 
 	if (dom)
-		return cxipi_ring_mask(dom, resv, dest);
+		return cxipi_ring_mask(dom, resv, dest, may_batch);
+	data = irq_get_irq_data(virq);
+	chip = data ? irq_data_get_irq_chip(data) : NULL;
 	if (cxipi_resv_check_mask(resv, cpumask_bits(dest)) || !chip)
 		return -EINVAL;
 	switch (cxipi_route_mask(chip->ipi_send_single, chip->ipi_send_mask)) {
@@ -454,7 +468,11 @@ EXPORT_SYMBOL_GPL(cxipi_ipi_send_single);
  * @dest: destination CPUs, a subset of the reservation's targets
  *
  * A chip without ipi_send_mask is called with ipi_send_single for each CPU
- * of @dest, with that CPU's irq data on a PER_CPU domain (D5).
+ * of @dest, with that CPU's irq data on a PER_CPU domain (D5).  On cxipi's
+ * own domains, a caller that is preemptible kicks the CPUs with one batch
+ * of cross-CPU calls (smp_call_function_many()); any other caller kicks
+ * each CPU with its own asynchronous call, which never waits for another
+ * CPU.
  *
  * Context: any context, hard irq included; never sleeps, never allocates;
  * the check is one pass over the mask's words.
@@ -463,15 +481,15 @@ EXPORT_SYMBOL_GPL(cxipi_ipi_send_single);
  */
 int cxipi_ipi_send_mask(unsigned int virq, const struct cpumask *dest)
 {
+	/* Asked before the read section, which may disable preemption. */
+	bool may_batch = preemptible();
 	struct cxipi_resv *resv;
-	struct irq_data *data;
 	int ret = -EINVAL;
 
 	rcu_read_lock();
 	resv = cxipi_resv_lookup(virq);
-	data = resv ? irq_get_irq_data(virq) : NULL;
-	if (data)
-		ret = cxipi_send_mask_rcu(resv, data, dest);
+	if (resv)
+		ret = cxipi_send_mask_rcu(resv, virq, dest, may_batch);
 	rcu_read_unlock();
 	trace_cxipi_send_mask(virq, dest, ret);
 	return ret;

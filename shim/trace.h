@@ -122,6 +122,23 @@ TRACE_EVENT(cxipi_raise,
 				       { CXIPI_RAISE_KICK, "kick" }))
 );
 
+/*
+ * The CPUs a fan-out kicks with one batch of cross-CPU calls
+ * (smp_call_function_many()), rather than one call each.
+ */
+TRACE_EVENT(cxipi_kick_batch,
+	    TP_PROTO(const struct cxipi_domain *dom,
+		     const struct cpumask *cpus),
+	    TP_ARGS(dom, cpus),
+	    TP_STRUCT__entry(__string(domain, dom->name)
+			     __cpumask(cpus)),
+	    TP_fast_assign(cxipi_assign_str(domain, dom->name);
+			   __assign_cpumask(cpus, cpumask_bits(cpus));),
+	    TP_printk("domain=%s cpus=%*pbl", __get_str(domain),
+		      __get_dynamic_array_len(cpus) * 8,
+		      __get_dynamic_array(cpus))
+);
+
 /* A doorbell handed to its virq's flow handler, on the CPU it rang. */
 TRACE_EVENT(cxipi_deliver,
 	    TP_PROTO(const struct cxipi_domain *dom, unsigned int hwirq),

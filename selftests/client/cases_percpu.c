@@ -252,6 +252,77 @@ out:
 	return ccl_status(t);
 }
 
+/* ---- fan-out from every context ------------------------------------------ */
+
+struct ccl_mask_from_irq {
+	struct ccl_resv *r;
+	const struct cpumask *dest;
+	int ret;
+	atomic_t done;
+};
+
+/* Runs in the handler of CPU 1's virq, once. */
+static void ccl_send_mask_from_irq(void *arg)
+{
+	struct ccl_mask_from_irq *fi = arg;
+
+	fi->ret = ipi_send_mask(fi->r->base, fi->dest);
+	atomic_set_release(&fi->done, 1);
+}
+
+/*
+ * A fan-out batches its kicks only where smp_call_function_many() may run
+ * (task context, interrupts and preemption on); batching from the other
+ * contexts would WARN (hard irq) or risk a deadlock (interrupts off), and
+ * each context must still reach every target once.
+ */
+static int ccl_percpu_mask_contexts(struct ccl *t)
+{
+	struct ccl_mask_from_irq fi = { .ret = 1 };
+	unsigned long deadline, flags;
+	struct ccl_resv r;
+	struct ccl_rx *rx;
+	unsigned int c;
+
+	if (!ccl_pc_setup(t, &r))
+		goto out;
+	ccl_send_mask(t, &r, r.base, CCL_CPUS_1_3);
+	ccl_settle(t, &r);
+
+	preempt_disable();
+	ccl_send_mask(t, &r, r.base + 1, CCL_CPUS_1_3);
+	preempt_enable();
+	ccl_settle(t, &r);
+
+	local_irq_save(flags);
+	ccl_send_mask(t, &r, r.base + 2, CCL_CPUS_1_3);
+	local_irq_restore(flags);
+	ccl_settle(t, &r);
+
+	fi.r = &r;
+	fi.dest = ccl_set(t->m, CCL_CPUS_1_3);
+	rx = r.rx[0];
+	rx->arg = &fi;
+	rx->hook = ccl_send_mask_from_irq;
+	atomic_set_release(&rx->armed, 1);
+	ccl_send_one(t, &r, r.base, 1);
+	deadline = jiffies + msecs_to_jiffies(CCL_WAIT_MS);
+	while (!atomic_read_acquire(&fi.done) && time_before(jiffies, deadline))
+		usleep_range(1000, 2000);
+	atomic_set(&rx->armed, 0);
+	if (ccl_expect(t, atomic_read_acquire(&fi.done),
+		       "the handler of CPU 1 did not run") &&
+	    ccl_expect(t, !fi.ret, "send to CPUs 1-3 from hard irq returned %d",
+		       fi.ret))
+		for (c = 1; c <= 3; c++)
+			ccl_want(&r, c);
+	ccl_settle(t, &r);
+out:
+	/* free_irq() waits for a handler still running the hook. */
+	ccl_release(t, &r);
+	return ccl_status(t);
+}
+
 /* ---- a masked virq latches ----------------------------------------------- */
 
 static void ccl_expect_pending(struct ccl *t, irq_hw_number_t hw, bool want,
@@ -472,6 +543,9 @@ static const struct ccl_case ccl_percpu_cases[] = {
 	),
 	CCL_CASE(percpu_from_irq, CCL_NEEDS_ALL,
 		 "send from hard irq: the handler on CPU 1 sends to CPU 2 and to itself; each runs once"
+	),
+	CCL_CASE(percpu_mask_contexts, CCL_NEEDS_ALL,
+		 "fan-out to CPUs 1-3 from task context, with preemption off, with interrupts off and from hard irq: one run on each target each time, and no warning"
 	),
 	CCL_CASE(percpu_masked, CCL_NEEDS_ALL,
 		 "masking latches: no run while disabled, doorbell pending, one run on enable; two raises coalesce"
