@@ -17,6 +17,7 @@
 int cxipi_irq_reserve_ipi(struct irq_domain *domain,
 			  const struct cpumask *dest);
 int cxipi_irq_destroy_ipi(unsigned int irq, const struct cpumask *dest);
+void cxipi_destroy_barrier(void);
 irq_hw_number_t cxipi_ipi_get_hwirq(unsigned int irq, unsigned int cpu);
 int cxipi___ipi_send_single(struct irq_desc *desc, unsigned int cpu);
 int cxipi___ipi_send_mask(struct irq_desc *desc, const struct cpumask *dest);

@@ -90,6 +90,8 @@ struct cxipi_kick {
  *	   allocated, cleared when it is freed; the descriptor itself is
  *	   freed after an RCU grace period, and drains run in hard-irq
  *	   context, an RCU read-side section.
+ * @retiring: hwirqs of destroyed reservations that go back to @pool
+ *	      once a grace period has passed; under cxipi_ipi_lock
  */
 struct cxipi_domain {
 	const char *name;
@@ -100,6 +102,7 @@ struct cxipi_domain {
 	struct cxipi_hwirq_pool *pool;
 	struct cxipi_doorbells *bells;
 	struct cxipi_kick __percpu *kicks;
+	unsigned int retiring;
 	struct irq_desc *descs[];
 };
 
@@ -150,6 +153,7 @@ int cxipi_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest);
 int cxipi_ipi_init(void);
 void cxipi_ipi_exit(void);
 struct cxipi_resv *cxipi_resv_lookup(unsigned int virq);
+unsigned int cxipi_free_hwirqs(struct cxipi_domain *dom);
 
 /* debugfs.c */
 void cxipi_debugfs_init(void);

@@ -4,9 +4,10 @@
  * is laid out and how a send fans out is the core's; this file turns kernel
  * objects into core calls and back.  Reserve and destroy sleep and are
  * serialized by cxipi_ipi_lock.  Sends are lock-free: the reservation is
- * found under RCU, and destroy unpublishes before it waits for a grace
- * period and frees, so a send racing with a destroy delivers or fails with
- * -EINVAL, and never touches freed memory (D4).
+ * found under RCU, and destroy unpublishes, then leaves the freeing to a
+ * worker that runs after a grace period, so a send racing with a destroy
+ * delivers or fails with -EINVAL, and never touches freed memory (D4),
+ * while no lock is held across the grace period.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,6 +17,8 @@
 #include <linux/irqdomain.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "cxipi_shim.h"
 #include "trace.h"
@@ -23,6 +26,30 @@
 /* Serializes reserve and destroy, and readers of the irq data they free. */
 DEFINE_MUTEX(cxipi_ipi_lock);
 static struct cxipi_registry *cxipi_registry;
+
+/**
+ * struct cxipi_retiree - what a destroy leaves for after a grace period
+ * @node: in cxipi_retirees, oldest first
+ * @gp: the grace period that must pass first (get_state_synchronize_rcu())
+ * @resv: the reservation; it lives until its last retiree is done
+ * @domain: its domain
+ * @remaining: how many targets it kept
+ * @hwirqs: how many hwirqs go back to the domain's pool
+ * @removed: the CPUs removed, nr_cpu_ids bits
+ */
+struct cxipi_retiree {
+	struct list_head node;
+	unsigned long gp;
+	struct cxipi_resv *resv;
+	struct irq_domain *domain;
+	unsigned int remaining;
+	unsigned int hwirqs;
+	unsigned long removed[];
+};
+
+/* Under cxipi_ipi_lock; the grace periods of its entries end in order. */
+static LIST_HEAD(cxipi_retirees);
+static struct rcu_work cxipi_retire_work;
 
 /**
  * cxipi_resv_lookup() - the reservation a virq belongs to
@@ -106,6 +133,125 @@ static void cxipi_repin(struct irq_domain *domain, unsigned int nr_virqs)
 			__module_get(THIS_MODULE);
 }
 
+static void cxipi_dispose(void *ctx, unsigned int cpu, unsigned int virq)
+{
+	cxipi_repin(ctx, 1);
+	irq_dispose_mapping(virq);
+}
+
+/*
+ * A SINGLE reservation that keeps its virq may have doorbells latched at
+ * the CPUs it no longer targets (masked, or a coprocessor's): drop them, so
+ * that no unmask or replay delivers there, nor an endpoint takes them.  At
+ * the destroy, and again after the grace period, when no send that found
+ * those CPUs targets is still raising.
+ */
+static void cxipi_drop_removed(struct irq_data *data,
+			       const struct cpumask *removed)
+{
+	struct cxipi_domain *dom = cxipi_domain_of(data->domain);
+	unsigned int cpu;
+
+	if (!dom)
+		return;
+	for_each_cpu(cpu, removed)
+		cxipi_doorbells_drop(dom->bells, cpu, irqd_to_hwirq(data));
+}
+
+/*
+ * Free what a destroy removed, once no send can still hold it: the virqs
+ * of the removed CPUs (PER_CPU), their latched doorbells (SINGLE, when the
+ * virq stays), and the virq and the reservation when no target is left.
+ * Under cxipi_ipi_lock, after the grace period that followed the removal.
+ */
+static void cxipi_retire(struct cxipi_resv *resv, struct irq_domain *domain,
+			 const struct cpumask *removed, unsigned int remaining)
+{
+	if (cxipi_resv_kind(resv) == CXIPI_KIND_PER_CPU) {
+		cxipi_resv_fan_out(resv, cpumask_bits(removed), cxipi_dispose,
+				   domain);
+	} else if (remaining) {
+		cxipi_drop_removed(irq_get_irq_data(cxipi_resv_base(resv)),
+				   removed);
+	} else {
+		cxipi_repin(domain, 1);
+		irq_dispose_mapping(cxipi_resv_base(resv));
+	}
+	if (!remaining)
+		cxipi_resv_free(&cxipi_env, resv);
+}
+
+/* Retire, oldest first, those whose grace period has passed. */
+static void cxipi_retire_ready(void)
+{
+	struct cxipi_retiree *r, *next;
+	struct cxipi_domain *dom;
+
+	lockdep_assert_held(&cxipi_ipi_lock);
+	list_for_each_entry_safe(r, next, &cxipi_retirees, node) {
+		if (!poll_state_synchronize_rcu(r->gp))
+			break;
+		list_del(&r->node);
+		cxipi_retire(r->resv, r->domain, to_cpumask(r->removed),
+			     r->remaining);
+		dom = cxipi_domain_of(r->domain);
+		if (dom)
+			dom->retiring -= r->hwirqs;
+		kfree(r);
+	}
+}
+
+static void cxipi_retire_fn(struct work_struct *work)
+{
+	mutex_lock(&cxipi_ipi_lock);
+	cxipi_retire_ready();
+	/* Queued after this work's grace period began: another one. */
+	if (!list_empty(&cxipi_retirees))
+		queue_rcu_work(system_wq, &cxipi_retire_work);
+	mutex_unlock(&cxipi_ipi_lock);
+}
+
+/*
+ * A reserve that found no hwirq free on @domain while destroyed ones wait
+ * for their grace period: wait for it, without the lock, and retire them.
+ * Under cxipi_ipi_lock, which it drops meanwhile.  Returns true when it
+ * gave hwirqs back, so that the reserve tries again.
+ */
+static bool cxipi_reclaim(struct irq_domain *domain)
+{
+	struct cxipi_domain *dom = cxipi_domain_of(domain);
+	unsigned int before;
+
+	if (!dom || !dom->retiring)
+		return false;
+	before = dom->retiring;
+	mutex_unlock(&cxipi_ipi_lock);
+	synchronize_rcu();
+	mutex_lock(&cxipi_ipi_lock);
+	cxipi_retire_ready();
+	return dom->retiring < before;
+}
+
+/**
+ * cxipi_free_hwirqs() - hwirqs of a domain that no reservation holds
+ * @dom: the domain
+ *
+ * Those free in its pool, and those of destroyed reservations that a
+ * grace period has yet to give back (a reserve that needs them waits for
+ * it).  Context: process context; takes cxipi_ipi_lock.
+ *
+ * Return: the count.
+ */
+unsigned int cxipi_free_hwirqs(struct cxipi_domain *dom)
+{
+	unsigned int free;
+
+	mutex_lock(&cxipi_ipi_lock);
+	free = cxipi_hwirq_pool_free_count(dom->pool) + dom->retiring;
+	mutex_unlock(&cxipi_ipi_lock);
+	return free;
+}
+
 static const char *const cxipi_reserve_problems[] = {
 	[CXIPI_RESERVE_NOT_POSSIBLE] =
 		"destination is not in cpu_possible_mask",
@@ -131,6 +277,16 @@ static const char *cxipi_reserve_problem(struct irq_domain *domain,
 	return check == CXIPI_RESERVE_OK ? NULL : cxipi_reserve_problems[check];
 }
 
+/* The virqs of a reservation, through the domain's alloc op. */
+static int cxipi_alloc_virqs(struct irq_domain *domain,
+			     const struct cpumask *dest, unsigned int nr_virqs)
+{
+	return cxipi_alloc(__irq_domain_alloc_irqs(domain, -1, nr_virqs,
+						   NUMA_NO_NODE, (void *)dest,
+						   false, NULL),
+			   -ENOMEM);
+}
+
 /**
  * cxipi_reserve_ipi() - cxipi_irq_reserve_ipi() for input already checked
  * @domain: IPI domain
@@ -152,10 +308,9 @@ int cxipi_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 		return -EINVAL;
 
 	mutex_lock(&cxipi_ipi_lock);
-	virq = cxipi_alloc(__irq_domain_alloc_irqs(domain, -1, plan.nr_virqs,
-						   NUMA_NO_NODE, (void *)dest,
-						   false, NULL),
-			   -ENOMEM);
+	do {
+		virq = cxipi_alloc_virqs(domain, dest, plan.nr_virqs);
+	} while (virq == -ENOSPC && cxipi_reclaim(domain));
 	if (virq <= 0) {
 		ret = virq ? virq : -ENOSPC;
 		goto out;
@@ -222,35 +377,13 @@ int cxipi_irq_reserve_ipi(struct irq_domain *domain, const struct cpumask *dest)
 }
 EXPORT_SYMBOL_GPL(cxipi_irq_reserve_ipi);
 
-static void cxipi_dispose(void *ctx, unsigned int cpu, unsigned int virq)
-{
-	cxipi_repin(ctx, 1);
-	irq_dispose_mapping(virq);
-}
-
-/*
- * A SINGLE reservation that keeps its virq may have doorbells latched at
- * the CPUs it no longer targets (masked, or a coprocessor's): drop them, so
- * that no unmask or replay delivers there.  After the grace period, when
- * no send that found those CPUs targets is still raising.
- */
-static void cxipi_drop_removed(struct irq_data *data,
-			       const struct cpumask *removed)
-{
-	struct cxipi_domain *dom = cxipi_domain_of(data->domain);
-	unsigned int cpu;
-
-	if (!dom)
-		return;
-	for_each_cpu(cpu, removed)
-		cxipi_doorbells_drop(dom->bells, cpu, irqd_to_hwirq(data));
-}
-
 /*
  * Remove @dest from @resv: the body of cxipi_irq_destroy_ipi().  Under
- * cxipi_ipi_lock, which keeps @resv and its virqs; sleeps.  Returns 0, or
- * -EINVAL (nothing changed) when @dest is empty or not a subset of the
- * targets.
+ * cxipi_ipi_lock, which keeps @resv and its virqs.  Returns 0, or -EINVAL
+ * (nothing changed) when @dest is empty or not a subset of the targets.
+ * The removed CPUs are unpublished at once; what they held is freed by
+ * cxipi_retire_fn() after a grace period.  Without memory to remember
+ * that, it waits for the grace period here, holding the lock, and frees.
  */
 static int cxipi_destroy_locked(struct cxipi_resv *resv,
 				const struct cpumask *dest)
@@ -258,33 +391,51 @@ static int cxipi_destroy_locked(struct cxipi_resv *resv,
 	/* The base virq is gone once a PER_CPU destroy removed its CPU. */
 	unsigned int live =
 		cxipi_resv_virq_of(resv, cpumask_first(cxipi_targets(resv)));
-	struct irq_data *data = irq_get_irq_data(live);
-	struct irq_domain *domain = data->domain;
+	struct irq_domain *domain = irq_get_irq_data(live)->domain;
+	struct cxipi_domain *dom = cxipi_domain_of(domain);
+	struct cxipi_retiree *r;
+	size_t size;
 	int remaining;
 
+	size = struct_size(r, removed, BITS_TO_LONGS(nr_cpu_ids));
+	r = cxipi_alloc(kzalloc(size, GFP_KERNEL), NULL);
 	remaining = cxipi_registry_remove_targets(cxipi_registry, resv,
 						  cpumask_bits(dest));
-	if (remaining < 0)
+	if (remaining < 0) {
+		kfree(r);
 		return -EINVAL;
+	}
 	trace_cxipi_destroy(live, dest, remaining);
-	if (remaining)
+	if (remaining) {
 		cxipi_resv_fan_out(resv, cxipi_resv_targets(resv),
 				   cxipi_set_affinity,
 				   (void *)cxipi_targets(resv));
-
-	/* Sends that found the removed virqs finish before they go. */
-	synchronize_rcu();
-	if (cxipi_resv_kind(resv) == CXIPI_KIND_PER_CPU) {
-		cxipi_resv_fan_out(resv, cpumask_bits(dest), cxipi_dispose,
-				   domain);
-	} else if (remaining) {
-		cxipi_drop_removed(data, dest);
-	} else {
-		cxipi_repin(domain, 1);
-		irq_dispose_mapping(cxipi_resv_base(resv));
+		/* Now for what latched so far, again after the grace period. */
+		if (cxipi_resv_kind(resv) == CXIPI_KIND_SINGLE)
+			cxipi_drop_removed(irq_get_irq_data(live), dest);
 	}
-	if (!remaining)
-		cxipi_resv_free(&cxipi_env, resv);
+
+	if (!r) {
+		/* Sends that found the removed virqs finish before they go. */
+		synchronize_rcu();
+		/* Those destroyed before go first: they may need @resv. */
+		cxipi_retire_ready();
+		cxipi_retire(resv, domain, dest, remaining);
+		return 0;
+	}
+	r->gp = get_state_synchronize_rcu();
+	r->resv = resv;
+	r->domain = domain;
+	r->remaining = remaining;
+	if (cxipi_resv_kind(resv) == CXIPI_KIND_PER_CPU)
+		r->hwirqs = cpumask_weight(dest);
+	else
+		r->hwirqs = !remaining;
+	bitmap_copy(r->removed, cpumask_bits(dest), nr_cpu_ids);
+	if (dom)
+		dom->retiring += r->hwirqs;
+	list_add_tail(&r->node, &cxipi_retirees);
+	queue_rcu_work(system_wq, &cxipi_retire_work);
 	return 0;
 }
 
@@ -299,6 +450,12 @@ static int cxipi_destroy_locked(struct cxipi_resv *resv,
  * none remains (D3).  The reservation is found, and its irq data read,
  * under cxipi_ipi_lock, so that a destroy racing another destroy, and a
  * reserve that reuses the virq, never touch a descriptor that went.
+ *
+ * The removed CPUs stop being targets at once.  Their virqs (and hwirqs)
+ * are freed after an RCU grace period, so that no send still uses them,
+ * by a worker: the caller does not wait for it.  Until then the virqs
+ * still show in /proc/interrupts; a reserve that needs their hwirqs waits
+ * for the grace period instead of failing.
  *
  * Context: process context, may sleep.
  * Return: 0; -EINVAL when @irq is no IPI reservation's virq (0, no irq
@@ -320,6 +477,28 @@ int cxipi_irq_destroy_ipi(unsigned int irq, const struct cpumask *dest)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cxipi_irq_destroy_ipi);
+
+/**
+ * cxipi_destroy_barrier() - wait until earlier destroys have freed
+ *
+ * cxipi_irq_destroy_ipi() frees the virqs of the CPUs it removes after an
+ * RCU grace period, through its IPI domain's free op.  A provider that
+ * removes its own IPI domain calls this after destroying the reservations
+ * on it and before irq_domain_remove(), as it would call rcu_barrier()
+ * before freeing what its call_rcu() callbacks use.  It waits for one
+ * grace period.
+ *
+ * Context: process context, may sleep; takes cxipi_ipi_lock.
+ */
+void cxipi_destroy_barrier(void)
+{
+	synchronize_rcu();
+	mutex_lock(&cxipi_ipi_lock);
+	/* Every grace period of a destroy made before the wait has passed. */
+	cxipi_retire_ready();
+	mutex_unlock(&cxipi_ipi_lock);
+}
+EXPORT_SYMBOL_GPL(cxipi_destroy_barrier);
 
 /**
  * cxipi_ipi_get_hwirq() - the hwirq that carries an IPI to a CPU
@@ -552,6 +731,7 @@ EXPORT_SYMBOL_GPL(cxipi_resv_bytes);
  */
 int cxipi_ipi_init(void)
 {
+	INIT_RCU_WORK(&cxipi_retire_work, cxipi_retire_fn);
 	cxipi_registry = cxipi_registry_create(&cxipi_env);
 	return cxipi_registry ? 0 : -ENOMEM;
 }
@@ -595,7 +775,8 @@ void cxipi_ipi_exit(void)
 		left++;
 		cxipi_resv_fan_out(resv, cxipi_resv_targets(resv),
 				   cxipi_free_left_handlers, &handlers);
-		/* A CPU at a time: no mask to allocate.  The last frees it. */
+		/* A CPU at a time: no mask to allocate.  The last retires it.
+		 */
 		for (n = cpumask_weight(cxipi_targets(resv)); n; n--) {
 			cpu = cpumask_first(cxipi_targets(resv));
 			cxipi_destroy_locked(resv, cpumask_of(cpu));
@@ -605,5 +786,8 @@ void cxipi_ipi_exit(void)
 	if (left)
 		pr_warn("unloading with %u IPI reservations their users left (%u handlers): destroyed them\n",
 			left, handlers);
+	cxipi_destroy_barrier();
+	/* A queued worker finds nothing left, and is done before unload. */
+	flush_rcu_work(&cxipi_retire_work);
 	cxipi_registry_destroy(&cxipi_env, cxipi_registry);
 }

@@ -111,7 +111,7 @@ static ssize_t free_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	struct cxipi_domain *dom = to_sysfs_domain(kobj)->dom;
 
-	return sysfs_emit(buf, "%u\n", cxipi_hwirq_pool_free_count(dom->pool));
+	return sysfs_emit(buf, "%u\n", cxipi_free_hwirqs(dom));
 }
 
 static ssize_t reserve_store(struct kobject *kobj, struct kobj_attribute *attr,

@@ -406,6 +406,8 @@ static void ccl_partial_destroy(struct ccl *t, struct ccl_resv *r)
 	ccl_unlisten(r, 2);
 	if (!ccl_destroy(t, r, r->base, BIT(1) | BIT(3)))
 		return;
+	/* Their virqs go after a grace period. */
+	cxipi_destroy_barrier();
 	ccl_expect(t, !irq_get_irq_data(r->base),
 		   "virq %d (CPU 1) still exists after its CPU was destroyed",
 		   r->base);
@@ -437,9 +439,11 @@ static void ccl_partial_destroy(struct ccl *t, struct ccl_resv *r)
 	ccl_settle(t, r);
 
 	ccl_unlisten(r, 1);
-	if (ccl_destroy(t, r, v, BIT(2)))
+	if (ccl_destroy(t, r, v, BIT(2))) {
+		cxipi_destroy_barrier();
 		ccl_expect(t, !irq_get_irq_data(v),
 			   "virq %u still exists after its last CPU went", v);
+	}
 	ccl_send_bad(t, v, 2);
 }
 

@@ -66,9 +66,12 @@ static void ccl_single_sends(struct ccl *t, struct ccl_resv *r,
 		ccl_settle(t, r);
 	}
 	ccl_unlisten(r, 0);
-	if (ccl_destroy(t, r, v, r->cpus))
+	if (ccl_destroy(t, r, v, r->cpus)) {
+		/* It goes after a grace period. */
+		cxipi_destroy_barrier();
 		ccl_expect(t, !irq_get_irq_data(v),
 			   "virq %u still exists after its last CPUs went", v);
+	}
 }
 
 static int ccl_single(struct ccl *t)
