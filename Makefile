@@ -214,16 +214,16 @@ debug-test:
 		echo "# debug kernel $$kernel: its suite took $$(($$(date +%s) - start)) s"; \
 	done; exit $$rc
 
-# Benchmarks: cxipi against the kernel's own cross-CPU calls in the VM
-# (-smp 4 and -smp 8), then the core's costs on the host.  Numbers, never
-# a verdict: a benchmark does not fail the build.
+# Benchmarks: cxipi against the kernel's own cross-CPU calls in the VM,
+# timed (-smp 2, 4 and 8) and counted in guest instructions by a QEMU
+# plugin (-smp 2 and 4, VMs of their own: bench/run.sh), then the core's
+# costs on the host.  Numbers and targets, never a verdict on the build:
+# a benchmark does not fail it.  BENCH_BEFORE=DIR (an earlier
+# build/bench, copied away) puts those results beside these.
 bench: deps
 	@$(MAKE) --no-print-directory vm-root
-	scripts/vm/vm.sh bench
-	mkdir -p $(out)/bench; for log in $(out)/vm/console-bench-$(karch)-smp*.log; do \
-		smp=$${log##*-smp}; \
-		sed -n 's/^[# ]*BENCH //p' $$log >$(out)/bench/vm-smp$${smp%.log}.txt; \
-	done
+	@$(MAKE) --no-print-directory -C bench insn-plugin
+	bench/run.sh
 	/usr/bin/python3 bench/report.py
 	$(MAKE) --no-print-directory -C cxx_core/tests/bench report
 

@@ -7,6 +7,12 @@
  *
  * A benchmark never fails: the module loads, measures and stays loaded
  * until it is removed.
+ *
+ * With insn=1 it runs for the instruction counting VM instead (the
+ * bench-insn job, QEMU with bench/insn/insn_count.c): marker NOPs
+ * (insn/marker.h) around each send and in the handlers, a pause after
+ * each round trip so that the target is back in hlt before the next, and
+ * only the methods whose sender does not wait for the target.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +23,7 @@
 #include <linux/irqdesc.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/sort.h>
@@ -24,6 +31,7 @@
 #include <linux/vmalloc.h>
 
 #include "../include/cxipi.h"
+#include "insn/marker.h"
 
 static unsigned int rounds = 10000;
 module_param(rounds, uint, 0444);
@@ -37,18 +45,29 @@ static unsigned int target = 1;
 module_param(target, uint, 0444);
 MODULE_PARM_DESC(target, "CPU that receives single IPIs (default 1)");
 
+static bool insn;
+module_param(insn, bool, 0444);
+MODULE_PARM_DESC(insn, "Run for the instruction counting plugin (default 0)");
+
+static unsigned int settle_us = 1000;
+module_param(settle_us, uint, 0444);
+MODULE_PARM_DESC(settle_us,
+		 "With insn=1, pause after each round trip (default 1000)");
+
 /* The sequence number the receiver saw last, and how many acked. */
 static unsigned long bench_ack;
 static atomic_t bench_acks;
 
 static void bench_ack_fn(void *info)
 {
+	insn_marker(INSN_HANDLER);
 	WRITE_ONCE(bench_ack, (unsigned long)info);
 	atomic_inc(&bench_acks);
 }
 
 static irqreturn_t bench_handler(int irq, void *dev_id)
 {
+	insn_marker(INSN_HANDLER);
 	atomic_inc(&bench_acks);
 	return IRQ_HANDLED;
 }
@@ -81,12 +100,79 @@ static bool wait_acks(int want)
 	return true;
 }
 
-enum bench_method { VIA_CXIPI, VIA_CALL_SYNC, VIA_CALL_ASYNC, NR_METHODS };
+/*
+ * Every method, numbered as the markers and the plugin's output number
+ * them; the single-target ones first.
+ */
+enum bench_method {
+	VIA_CXIPI,
+	VIA_CALL_SYNC,
+	VIA_CALL_ASYNC,
+	NR_METHODS,
+	FAN_CXIPI = NR_METHODS,
+	FAN_CALL_MANY,
+	FAN_ON_EACH,
+	NR_ALL_METHODS,
+};
+
 static const char *const method_names[] = {
 	[VIA_CXIPI] = "single_cxipi",
 	[VIA_CALL_SYNC] = "single_smp_call_sync",
 	[VIA_CALL_ASYNC] = "single_smp_call_async",
+	[FAN_CXIPI] = "fanout_cxipi",
+	[FAN_CALL_MANY] = "fanout_smp_call_many",
+	[FAN_ON_EACH] = "fanout_on_each_cpu_mask",
 };
+
+/*
+ * The methods whose sender returns before the target has run: the only
+ * ones whose sender path has a fixed length, so the only ones counted.
+ */
+static bool counted(enum bench_method m)
+{
+	return m != VIA_CALL_SYNC && m != FAN_ON_EACH;
+}
+
+/* Inlined, so that the marker's code is a constant where it is used. */
+static __always_inline void send_begin(const enum bench_method m)
+{
+	insn_marker(INSN_SEND_BEGIN + m);
+}
+
+static __always_inline void send_end(const enum bench_method m)
+{
+	insn_marker(INSN_SEND_END + m);
+}
+
+/*
+ * A new random order of @n methods for each round, so that no method
+ * always runs right after another (whose caches, queues or wake-up state
+ * it would inherit).
+ */
+static void shuffle(unsigned int *order, unsigned int n)
+{
+	unsigned int i, j, t;
+
+	for (i = n - 1; i > 0; i--) {
+		j = get_random_u32() % (i + 1);
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+}
+
+/*
+ * In insn mode, let the targets go back to hlt before the next send, and
+ * let anything runnable here run now: a pending reschedule would make the
+ * sender's preempt_enable() longer until the next cond_resched().
+ */
+static void settle(void)
+{
+	if (insn) {
+		udelay(settle_us);
+		cond_resched();
+	}
+}
 
 static call_single_data_t bench_csd;
 
@@ -96,22 +182,30 @@ static u64 round_trip(enum bench_method method, unsigned int virq)
 	int want = atomic_read(&bench_acks) + 1;
 	u64 start = ktime_get_ns();
 
+	u64 ns;
+
 	switch (method) {
 	case VIA_CXIPI:
+		send_begin(VIA_CXIPI);
 		ipi_send_single(virq, target);
+		send_end(VIA_CXIPI);
 		break;
 	case VIA_CALL_SYNC:
+		send_begin(VIA_CALL_SYNC);
 		smp_call_function_single(target, bench_ack_fn, NULL, 1);
+		send_end(VIA_CALL_SYNC);
 		break;
 	case VIA_CALL_ASYNC:
+		send_begin(VIA_CALL_ASYNC);
 		smp_call_function_single_async(target, &bench_csd);
+		send_end(VIA_CALL_ASYNC);
 		break;
 	default:
 		break;
 	}
-	if (!wait_acks(want))
-		return U64_MAX;
-	return ktime_get_ns() - start;
+	ns = wait_acks(want) ? ktime_get_ns() - start : U64_MAX;
+	settle();
+	return ns;
 }
 
 /* Latency of the three methods, round by round. */
@@ -119,6 +213,7 @@ static void bench_single(void)
 {
 	struct irq_domain *domain = cxipi_domain_get("cxipi-percpu");
 	u64 *ns[NR_METHODS] = {};
+	unsigned int order[NR_METHODS], nr = 0;
 	unsigned int i, m, virq;
 	int ret;
 
@@ -136,15 +231,20 @@ static void bench_single(void)
 		if (!ns[m])
 			goto out_free;
 	}
-	/* Alternate every round, so that each method meets the same VM. */
+	for (m = 0; m < NR_METHODS; m++)
+		if (!insn || counted(m))
+			order[nr++] = m;
+	/* Every method each round, so that each meets the same VM. */
 	for (i = 0; i < rounds; i++) {
-		for (m = 0; m < NR_METHODS; m++)
-			ns[m][i] = round_trip(m, virq);
+		shuffle(order, nr);
+		for (m = 0; m < nr; m++)
+			ns[order[m]][i] = round_trip(order[m], virq);
 		if (!(i % 100))
 			cond_resched();
 	}
 	for (m = 0; m < NR_METHODS; m++)
-		report(method_names[m], ns[m], rounds);
+		if (!insn || counted(m))
+			report(method_names[m], ns[m], rounds);
 out_free:
 	for (m = 0; m < NR_METHODS; m++)
 		vfree(ns[m]);
@@ -153,14 +253,52 @@ out_resv:
 	cxipi_irq_destroy_ipi(virq, cpumask_of(target));
 }
 
+/*
+ * One fan-out by @method to @dest (@others CPUs); the time until every
+ * target acknowledged.  smp_call_function_many() does not wait here
+ * either: the time ends, as for cxipi, at the last acknowledgment.
+ */
+static u64 fan_out(enum bench_method method, unsigned int base,
+		   const struct cpumask *dest, unsigned int others)
+{
+	int want = atomic_read(&bench_acks) + others;
+	u64 start = ktime_get_ns(), ns;
+
+	switch (method) {
+	case FAN_CXIPI:
+		send_begin(FAN_CXIPI);
+		ipi_send_mask(base, dest);
+		send_end(FAN_CXIPI);
+		break;
+	case FAN_CALL_MANY:
+		preempt_disable();
+		send_begin(FAN_CALL_MANY);
+		smp_call_function_many(dest, bench_ack_fn, NULL, false);
+		send_end(FAN_CALL_MANY);
+		preempt_enable();
+		break;
+	case FAN_ON_EACH:
+		send_begin(FAN_ON_EACH);
+		on_each_cpu_mask(dest, bench_ack_fn, NULL, true);
+		send_end(FAN_ON_EACH);
+		break;
+	default:
+		break;
+	}
+	ns = wait_acks(want) ? ktime_get_ns() - start : U64_MAX;
+	settle();
+	return ns;
+}
+
 /* ipi_send_mask to every other online CPU against the kernel's calls. */
 static void bench_fan_out(void)
 {
 	struct irq_domain *domain = cxipi_domain_get("cxipi-percpu");
-	unsigned int n = min(rounds, 2000U), i, cpu, others;
-	u64 *ns[3] = {}, start;
+	unsigned int n = min(rounds, 2000U), i, cpu, others, m, nr = 0;
+	unsigned int order[NR_ALL_METHODS - NR_METHODS];
+	u64 *ns[NR_ALL_METHODS - NR_METHODS] = {};
 	cpumask_var_t dest;
-	int base, m, want;
+	int base;
 
 	if (!zalloc_cpumask_var(&dest, GFP_KERNEL))
 		return;
@@ -177,37 +315,26 @@ static void bench_fan_out(void)
 		if (request_irq(base + cpu - cpumask_first(dest), bench_handler,
 				IRQF_NO_THREAD, "bench", NULL))
 			goto out_irqs;
-	for (m = 0; m < 3; m++) {
+	for (m = 0; m < ARRAY_SIZE(ns); m++) {
 		ns[m] = vmalloc(array_size(n, sizeof(u64)));
 		if (!ns[m])
 			goto out_ns;
+		if (!insn || counted(NR_METHODS + m))
+			order[nr++] = NR_METHODS + m;
 	}
 	for (i = 0; i < n; i++) {
-		for (m = 0; m < 3; m++) {
-			want = atomic_read(&bench_acks) + others;
-			start = ktime_get_ns();
-			if (m == 0) {
-				ipi_send_mask(base, dest);
-			} else if (m == 1) {
-				preempt_disable();
-				smp_call_function_many(dest, bench_ack_fn, NULL,
-						       true);
-				preempt_enable();
-			} else {
-				on_each_cpu_mask(dest, bench_ack_fn, NULL,
-						 true);
-			}
-			ns[m][i] = wait_acks(want) ? ktime_get_ns() - start :
-						     U64_MAX;
-		}
+		shuffle(order, nr);
+		for (m = 0; m < nr; m++)
+			ns[order[m] - NR_METHODS][i] =
+				fan_out(order[m], base, dest, others);
 		if (!(i % 100))
 			cond_resched();
 	}
-	report("fanout_cxipi", ns[0], n);
-	report("fanout_smp_call_many", ns[1], n);
-	report("fanout_on_each_cpu_mask", ns[2], n);
+	for (m = NR_METHODS; m < NR_ALL_METHODS; m++)
+		if (!insn || counted(m))
+			report(method_names[m], ns[m - NR_METHODS], n);
 out_ns:
-	for (m = 0; m < 3; m++)
+	for (m = 0; m < ARRAY_SIZE(ns); m++)
 		vfree(ns[m]);
 out_irqs:
 	for_each_cpu(cpu, dest)
@@ -285,10 +412,47 @@ static void bench_memory(void)
 	}
 }
 
+/*
+ * Known counts, for the plugin to be checked against: a loop of 1000
+ * dec/jnz after a mov (2001 instructions, in many blocks) and 1000 NOPs in
+ * a row (more than one translation block holds).
+ */
+static void bench_insn_check(void)
+{
+#ifdef CONFIG_X86_64
+	unsigned long flags, x;
+	unsigned int i;
+
+	for (i = 0; i < 5; i++) {
+		local_irq_save(flags);
+		insn_marker(INSN_CHECK_BEGIN);
+		asm volatile("mov $1000, %0\n1: dec %0\n jnz 1b" : "=&r"(x));
+		insn_marker(INSN_CHECK_END);
+		insn_marker(INSN_CHECK_BEGIN);
+		asm volatile(".rept 1000\n nop\n .endr");
+		insn_marker(INSN_CHECK_END);
+		local_irq_restore(flags);
+	}
+	pr_info("test=insn_check expect=2001,1000 times=%u\n", i);
+#endif
+}
+
 static DECLARE_COMPLETION(bench_done);
 
 static int bench_thread(void *unused)
 {
+	unsigned int m;
+
+	if (insn) {
+		for (m = 0; m < NR_ALL_METHODS; m++)
+			if (counted(m))
+				pr_info("test=insn_method id=%u name=%s\n", m,
+					method_names[m]);
+		bench_insn_check();
+		bench_single();
+		bench_fan_out();
+		goto done;
+	}
 	bench_single();
 	bench_fan_out();
 	bench_reserve_destroy("cxipi-percpu", 1);
@@ -299,6 +463,7 @@ static int bench_thread(void *unused)
 	bench_reserve_destroy("cxipi-single", nr_cpu_ids);
 	bench_coalescing();
 	bench_memory();
+done:
 	pr_info("test=done\n");
 	complete(&bench_done);
 	return 0;

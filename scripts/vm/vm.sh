@@ -24,6 +24,8 @@
 #   VM_TCG          multi (default: one host thread per vCPU, true
 #                   parallelism for the races) or single (one thread for all)
 #   STRESS_SECONDS  the stress job's duration, on the kernel command line
+#   VM_QEMU_ARGS    more QEMU arguments, appended as words (make bench's
+#                   instruction counting VMs load a TCG plugin with it)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/tap.sh"
@@ -49,13 +51,18 @@ seconds=${STRESS_SECONDS:-60}
 case $job in
 check) smps="4,maxcpus=8 8" timeout=900 ;;
 stress) smps=4,maxcpus=8 timeout=$((2 * seconds + 600)) ;;
-bench) smps="4 8" timeout=900 ;;
+bench) smps="2 4 8" timeout=900 ;;
+bench-insn) smps="2 4" timeout=900 ;;
 *) smps=4,maxcpus=8 timeout=900 ;;
 esac
 smps=${VM_SMP:-$smps}
 timeout=${VM_TIMEOUT:-$timeout}
 cmdline="cxipi_vm=$job"
 [ "$job" != stress ] || cmdline+=" STRESS_SECONDS=$seconds"
+# Instruction counts per wake-up need the target to sleep in hlt between
+# IPIs, and the same entry and exit each time: a periodic tick rather than
+# nohz's stop and restart on every wake-up.
+[ "$job" != bench-insn ] || cmdline+=" idle=halt cpuidle.off=1 nohz=off"
 # KUnit, where the kernel has it, is off at boot unless built with
 # CONFIG_KUNIT_DEFAULT_ENABLED: the client's KUnit suite needs it on.
 ! grep -q '^CONFIG_KUNIT=y' "$kconfig" 2>/dev/null || cmdline+=" kunit.enable=1"
@@ -135,7 +142,7 @@ boot() {	# boot SMP LOG
 	timeout --foreground "$timeout" \
 		$qemu -m "${VM_MEM:-1024}" -kernel "$kernel" -initrd "$image" \
 		-append "console=$console ${cpus}panic=-1 loglevel=1 $cmdline" \
-		-display none -serial stdio -monitor none -no-reboot </dev/null |
+		-display none -serial stdio -monitor none -no-reboot ${VM_QEMU_ARGS:-} </dev/null |
 		tr -d '\r' | tee "$log" | console_filter
 }
 
