@@ -228,34 +228,40 @@ public:
 
 	// The doorbells of the first word from @word on that has any to
 	// deliver, taken: bit b is hwirq word * kWordBits + b, and @word is
-	// set to that word.  0 when no word has any.
+	// set to that word.  0 when no word has any, @word then past the last.
 	Word drain_next(unsigned cpu, unsigned &word)
 	{
 		if (cpu >= nr_cpus_)
 			return 0;
-		Word *bank = bank_of(cpu);
-		for (; word < words_for(nr_hwirqs_); word++) {
-			Word *pending_word = &pending(bank)[word];
+		// Hoisted: the atomics below would make the compiler reload
+		// them, and a drain runs in hard-irq context.
+		Word *const bank = bank_of(cpu);
+		Word *const words = pending(bank);
+		const Word *const masks = masked();
+		const unsigned nr_words = words_for(nr_hwirqs_);
+		for (unsigned i = word; i < nr_words; i++) {
 			// D0: no RMW for a word with nothing to deliver.
-			const Word seen = read_once(pending_word);
+			const Word seen = read_once(&words[i]);
 			if (!seen)
 				continue;
 			// D2: ordered after D1 by D1's barrier (P3, P4).
-			const Word keep = read_once(&masked()[word]);
+			const Word keep = read_once(&masks[i]);
 			if (!(seen & ~keep))
 				continue;
 			// D3: pairs with R1 (P1); exactly once (P6).
-			const Word taken =
-				fetch_and_acquire(pending_word, keep) & ~keep;
+			const Word taken = fetch_and_acquire(&words[i], keep) &
+					   ~keep;
 			if (!taken)
 				continue;
-			for (Word bits = taken; bits; bits &= bits - 1)
-				note_delivery(word * kWordBits +
-						      lowest_bit(bits),
-					      cpu);
-			count_owned(bank, kDelivered, popcount(taken));
+			unsigned *const last = &last_cpu()[i * kWordBits];
+			Word n = 0;
+			for (Word bits = taken; bits; bits &= bits - 1, n++)
+				note_delivery(&last[lowest_bit(bits)], cpu);
+			count_owned(bank, kDelivered, n);
+			word = i;
 			return taken;
 		}
+		word = nr_words;
 		return 0;
 	}
 
@@ -413,9 +419,8 @@ public:
 private:
 	// The last-draining CPU, written only when it changes, so that a
 	// doorbell drained on the same CPU as before writes no shared line.
-	void note_delivery(unsigned hwirq, unsigned cpu)
+	static void note_delivery(unsigned *last, unsigned cpu)
 	{
-		unsigned *last = &last_cpu()[hwirq];
 		if (read_once(last) != cpu)
 			write_once(last, cpu);
 	}

@@ -137,6 +137,12 @@ unsigned int cxipi_resv_layout_doorbell(const struct cxipi_resv *resv,
 	return from_handle(resv)->layout_doorbell(cpu);
 }
 
+void *cxipi_resv_doorbell_of(const struct cxipi_resv *resv, unsigned int cpu,
+			     unsigned int *hwirq)
+{
+	return from_handle(resv)->doorbell_of(cpu, *hwirq);
+}
+
 void cxipi_resv_fan_out(
 	const struct cxipi_resv *resv, const unsigned long *mask,
 	void (*send)(void *ctx, unsigned int cpu, unsigned int virq), void *ctx)

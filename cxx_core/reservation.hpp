@@ -50,6 +50,15 @@ public:
 	{
 		return hwirq_base_ + (layout_virq(cpu) - base_);
 	}
+	// The owner and the doorbell of target @cpu; nullptr when @cpu is no
+	// target or no owner rings the reservation.
+	void *doorbell_of(unsigned cpu, unsigned &hwirq) const
+	{
+		if (!owner_ || !targets().test(cpu))
+			return nullptr;
+		hwirq = layout_doorbell(cpu);
+		return owner_;
+	}
 
 	// The virq carrying an IPI to @cpu, or 0 when @cpu is no target.
 	unsigned virq_of(unsigned cpu) const

@@ -242,16 +242,16 @@ static void cxipi_ring_batch(struct cxipi_domain *dom,
 /**
  * cxipi_ring_mask() - raise the doorbells of a reservation at CPUs
  * @dom: the provider domain of @resv's virqs
- * @resv: the reservation, found under rcu_read_lock()
+ * @resv: the reservation, found in an RCU read-side section
  * @dest: the CPUs
  * @may_batch: the caller was preemptible when it called the API (so in
  *	       task context, interrupts on, no lock held): kick the CPUs
  *	       with one cross-CPU call batch.  Otherwise each CPU gets its
  *	       own asynchronous kick, which never waits for another CPU.
  *
- * Context: under rcu_read_lock(), which keeps every virq @resv had when it
- * was found allocated: a CPU removed meanwhile is still rung (its doorbell
- * is dropped when its virq goes), so 0 means every CPU was rung.
+ * Context: in that read-side section, which keeps every virq @resv had
+ * when it was found allocated: a CPU removed meanwhile is still rung (its
+ * doorbell is dropped when its virq goes), so 0 means every CPU was rung.
  * Return: 0, or -EINVAL (nothing rung) when @dest is not a subset of
  * @resv's targets.
  */

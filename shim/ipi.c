@@ -55,7 +55,8 @@ static struct rcu_work cxipi_retire_work;
  * cxipi_resv_lookup() - the reservation a virq belongs to
  * @virq: any virq
  *
- * Context: inside rcu_read_lock(), or with cxipi_ipi_lock held.
+ * Context: in an RCU read-side section (rcu_read_lock(), or preemption or
+ * interrupts off), or with cxipi_ipi_lock held.
  * Return: the reservation, valid until the read section ends, or NULL.
  */
 struct cxipi_resv *cxipi_resv_lookup(unsigned int virq)
@@ -530,6 +531,24 @@ irq_hw_number_t cxipi_ipi_get_hwirq(unsigned int irq, unsigned int cpu)
 }
 EXPORT_SYMBOL_GPL(cxipi_ipi_get_hwirq);
 
+/*
+ * The sends' RCU read-side section: preemption off.  Since 5.0 the kernel
+ * has one RCU flavour, whose grace periods (synchronize_rcu(), and the
+ * polled ones destroy waits for) also wait for code that runs with
+ * preemption off; on PREEMPT_RCU kernels rcu_read_lock() is a call each
+ * way, this is an increment and a decrement.  What the sends call with it
+ * off runs in any context anyway.
+ */
+static __always_inline void cxipi_send_read_lock(void)
+{
+	preempt_disable();
+}
+
+static __always_inline void cxipi_send_read_unlock(void)
+{
+	preempt_enable();
+}
+
 /* A chip that cannot send is a provider's bug: say so once (D5). */
 static int cxipi_no_send(const struct irq_chip *chip)
 {
@@ -538,25 +557,25 @@ static int cxipi_no_send(const struct irq_chip *chip)
 }
 
 /*
- * Send to @cpu, when it is a target of @resv.  Under rcu_read_lock().
+ * Send to @cpu, when it is a target of @resv.  In an RCU read-side section.
  * cxipi's own domains are rung with what the reservation knows, without
  * looking up the virq's irq data.
  */
 static int cxipi_send_single_rcu(const struct cxipi_resv *resv,
 				 unsigned int cpu)
 {
-	struct cxipi_domain *dom = cxipi_resv_doorbell_owner(resv);
-	unsigned int virq = cxipi_resv_virq_of(resv, cpu);
+	unsigned int hwirq, virq;
+	struct cxipi_domain *dom;
 	struct irq_data *data;
 	struct irq_chip *chip;
 
-	if (!virq)
-		return -EINVAL;
+	dom = cxipi_resv_doorbell_of(resv, cpu, &hwirq);
 	if (dom) {
-		cxipi_ring(dom, cpu, cxipi_resv_layout_doorbell(resv, cpu));
+		cxipi_ring(dom, cpu, hwirq);
 		return 0;
 	}
-	data = irq_get_irq_data(virq);
+	virq = cxipi_resv_virq_of(resv, cpu);
+	data = virq ? irq_get_irq_data(virq) : NULL;
 	chip = data ? irq_data_get_irq_chip(data) : NULL;
 	if (!chip)
 		return -EINVAL;
@@ -583,8 +602,8 @@ static void cxipi_send_each(void *ctx, unsigned int cpu, unsigned int virq)
 }
 
 /*
- * Send to a mask of @resv's targets, found with @virq.  Under
- * rcu_read_lock().  cxipi's own domains are rung with the reservation in
+ * Send to a mask of @resv's targets, found with @virq.  In an RCU read-side
+ * section.  cxipi's own domains are rung with the reservation in
  * hand, so a send that returns 0 has rung every CPU of @dest, even when the
  * virq it named is being removed meanwhile (D4).
  */
@@ -631,11 +650,11 @@ int cxipi_ipi_send_single(unsigned int virq, unsigned int cpu)
 	struct cxipi_resv *resv;
 	int ret = -EINVAL;
 
-	rcu_read_lock();
+	cxipi_send_read_lock();
 	resv = cxipi_resv_lookup(virq);
 	if (resv)
 		ret = cxipi_send_single_rcu(resv, cpu);
-	rcu_read_unlock();
+	cxipi_send_read_unlock();
 	trace_cxipi_send(virq, cpu, ret);
 	return ret;
 }
@@ -660,16 +679,16 @@ EXPORT_SYMBOL_GPL(cxipi_ipi_send_single);
  */
 int cxipi_ipi_send_mask(unsigned int virq, const struct cpumask *dest)
 {
-	/* Asked before the read section, which may disable preemption. */
+	/* Asked before the read section, which disables preemption. */
 	bool may_batch = preemptible();
 	struct cxipi_resv *resv;
 	int ret = -EINVAL;
 
-	rcu_read_lock();
+	cxipi_send_read_lock();
 	resv = cxipi_resv_lookup(virq);
 	if (resv)
 		ret = cxipi_send_mask_rcu(resv, virq, dest, may_batch);
-	rcu_read_unlock();
+	cxipi_send_read_unlock();
 	trace_cxipi_send_mask(virq, dest, ret);
 	return ret;
 }

@@ -143,6 +143,8 @@ unsigned int cxipi_resv_layout_virq(const struct cxipi_resv *resv,
  * published; the owner is NULL until then and for other providers.
  * cxipi_resv_layout_doorbell() is the hwirq of the virq the layout gives
  * @cpu (see cxipi_resv_layout_virq()), for a CPU that was a target.
+ * cxipi_resv_doorbell_of() is, in one call for a single send, the owner
+ * and in @hwirq the doorbell of @cpu when it is a target, else NULL.
  * OWNERSHIP: @owner is the caller's, kept and handed back untouched.
  */
 void cxipi_resv_set_doorbells(struct cxipi_resv *resv, void *owner,
@@ -150,6 +152,8 @@ void cxipi_resv_set_doorbells(struct cxipi_resv *resv, void *owner,
 void *cxipi_resv_doorbell_owner(const struct cxipi_resv *resv);
 unsigned int cxipi_resv_layout_doorbell(const struct cxipi_resv *resv,
 					unsigned int cpu);
+void *cxipi_resv_doorbell_of(const struct cxipi_resv *resv, unsigned int cpu,
+			     unsigned int *hwirq);
 
 /*
  * 0 when every CPU of @mask (@nbits bits) is a target, else -CXIPI_EINVAL.
