@@ -35,6 +35,13 @@ static void cxipi_show_hwirq(struct seq_file *m, struct cxipi_domain *dom,
 }
 
 /*
+ * Whether ipi_send_mask() can kick with one batch: only where preemptible()
+ * tells a caller holding a spinlock from one that may wait
+ * (CONFIG_PREEMPT_COUNT; Debian's arm64 kernels have none).
+ */
+static bool cxipi_fanout_batches = IS_ENABLED(CONFIG_PREEMPT_COUNT);
+
+/*
  * Under cxipi_ipi_lock, so that no reserve or destroy allocates or frees a
  * virq of the domain, or its irq data, while they are read.
  */
@@ -44,9 +51,11 @@ static int cxipi_domain_show(struct seq_file *m, void *unused)
 	unsigned int hwirq, virq;
 
 	mutex_lock(&cxipi_ipi_lock);
-	seq_printf(m, "domain %s kind %s hwirqs %u free %u\n", dom->name,
+	seq_printf(m, "domain %s kind %s hwirqs %u free %u retiring %u\n",
+		   dom->name,
 		   dom->kind == CXIPI_KIND_SINGLE ? "single" : "per_cpu",
-		   dom->nr_hwirqs, cxipi_hwirq_pool_free_count(dom->pool));
+		   dom->nr_hwirqs, cxipi_hwirq_pool_free_count(dom->pool),
+		   dom->retiring);
 	seq_puts(m, "hwirq   virq mask   reservation / pending CPUs\n");
 	for (hwirq = 0; hwirq < dom->nr_hwirqs; hwirq++) {
 		virq = irq_find_mapping(dom->domain, hwirq);
@@ -68,6 +77,8 @@ void cxipi_debugfs_init(void)
 	int i;
 
 	cxipi_debugfs_dir = debugfs_create_dir("cxipi", NULL);
+	debugfs_create_bool("fanout_batches", 0400, cxipi_debugfs_dir,
+			    &cxipi_fanout_batches);
 	for (i = 0; i < ARRAY_SIZE(cxipi_domains); i++)
 		debugfs_create_file(cxipi_domains[i]->name, 0400,
 				    cxipi_debugfs_dir, cxipi_domains[i],
