@@ -201,7 +201,8 @@ void cxipi_ring(struct cxipi_domain *dom, unsigned int cpu,
 }
 
 /*
- * Ring @dest, kicking the CPUs that need it with one cross-CPU call batch:
+ * Ring @dest, kicking the CPUs that need it with one cross-CPU call batch
+ * (a single one gets its own asynchronous call, which costs less):
  * smp_call_function_many() queues every call, then sends one IPI per CPU
  * whose queue was empty (one multicast where the architecture has it).
  * Without waiting for the calls, it can still wait for this CPU's earlier
@@ -215,7 +216,7 @@ static void cxipi_ring_batch(struct cxipi_domain *dom,
 			     const struct cxipi_resv *resv,
 			     const struct cpumask *dest)
 {
-	unsigned int cpu, self, hwirq;
+	unsigned int cpu, self, hwirq, nr = 0, last = 0;
 	struct cpumask *batch;
 
 	preempt_disable();
@@ -226,13 +227,21 @@ static void cxipi_ring_batch(struct cxipi_domain *dom,
 		hwirq = cxipi_resv_layout_doorbell(resv, cpu);
 		if (cxipi_raise(dom, cpu, hwirq) != CXIPI_RAISE_KICK)
 			continue;
-		if (cpu != self && cpu_online(cpu))
+		if (cpu != self && cpu_online(cpu)) {
 			__cpumask_set_cpu(cpu, batch);
-		else
+			nr++;
+			last = cpu;
+		} else {
 			cxipi_kick(dom, cpu);
+		}
 	}
-	/* Each target's kick was claimed by its raise (R2): one in flight. */
-	if (!cpumask_empty(batch)) {
+	/*
+	 * Each target's kick was claimed by its raise (R2): one in flight.
+	 * One CPU is cheaper kicked on its own than through the batch.
+	 */
+	if (nr == 1) {
+		cxipi_kick(dom, last);
+	} else if (nr) {
 		trace_cxipi_kick_batch(dom, batch);
 		smp_call_function_many(batch, cxipi_kick_call, dom, false);
 	}
