@@ -138,7 +138,11 @@ EXPORT_SYMBOL_GPL(cxipi_coproc_raise);
  * @cpu: any possible CPU
  *
  * The first of the bank's books (the rest are in sysfs, cpu<N>/stats): a
- * driver or a test can check that every send that returned 0 raised.
+ * driver or a test can check that every send that returned 0 raised.  It
+ * is the sum of the doorbells consumed and those pending, so a doorbell
+ * being delivered, taken or dropped at that moment may be missed: the
+ * count is exact once those have ended (after cxipi_destroy_barrier(),
+ * when nobody takes or acks).
  *
  * Context: any context; lock-free.
  * Return: the count, or 0 for bad arguments.

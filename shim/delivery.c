@@ -335,9 +335,9 @@ void cxipi_delivery_exit(struct cxipi_domain *dom)
 	 * both kinds of kick run in hard-irq context: wait until none is
 	 * queued, then for an RCU grace period, which outlasts any hard-irq
 	 * handler already running.  A batch's calls are the kernel's CSDs:
-	 * a synchronous call to every CPU comes after them in each CPU's
-	 * queue, whose flush runs with interrupts off, so the grace period
-	 * outlasts them too.
+	 * once a synchronous call has run on every CPU, each CPU has flushed
+	 * its queue up to it, and a flush runs with interrupts off, so the
+	 * grace period outlasts what the same flush still had to run.
 	 */
 	kick_all_cpus_sync();
 	for_each_possible_cpu(cpu) {

@@ -147,6 +147,26 @@ static void cxipi_dispose(void *ctx, unsigned int cpu, unsigned int virq)
  * the destroy, and again after the grace period, when no send that found
  * those CPUs targets is still raising.
  */
+/*
+ * Drop the doorbells of @resv latched at the coprocessors of @removed, so
+ * that no endpoint takes them once destroy has returned.  At a Linux CPU a
+ * doorbell a send rang before the destroy is left to the drain its kick
+ * runs; what is still latched then goes after the grace period.  The
+ * reservation's layout gives each removed CPU's hwirq.
+ */
+static void cxipi_drop_doorbells(struct cxipi_domain *dom,
+				 const struct cxipi_resv *resv,
+				 const struct cpumask *removed)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, removed)
+		if (!cxipi_cpu_is_linux(cpu))
+			cxipi_doorbells_drop(dom->bells, cpu,
+					     cxipi_resv_layout_doorbell(resv,
+									cpu));
+}
+
 static void cxipi_drop_removed(struct irq_data *data,
 			       const struct cpumask *removed)
 {
@@ -225,12 +245,13 @@ static bool cxipi_reclaim(struct irq_domain *domain)
 
 	if (!dom || !dom->retiring)
 		return false;
-	before = dom->retiring;
+	/* Others' destroys and reserves may come and go meanwhile. */
+	before = cxipi_hwirq_pool_free_count(dom->pool);
 	mutex_unlock(&cxipi_ipi_lock);
 	synchronize_rcu();
 	mutex_lock(&cxipi_ipi_lock);
 	cxipi_retire_ready();
-	return dom->retiring < before;
+	return cxipi_hwirq_pool_free_count(dom->pool) > before;
 }
 
 /**
@@ -382,9 +403,10 @@ EXPORT_SYMBOL_GPL(cxipi_irq_reserve_ipi);
  * Remove @dest from @resv: the body of cxipi_irq_destroy_ipi().  Under
  * cxipi_ipi_lock, which keeps @resv and its virqs.  Returns 0, or -EINVAL
  * (nothing changed) when @dest is empty or not a subset of the targets.
- * The removed CPUs are unpublished at once; what they held is freed by
- * cxipi_retire_fn() after a grace period.  Without memory to remember
- * that, it waits for the grace period here, holding the lock, and frees.
+ * The removed CPUs are unpublished at once; on cxipi's own domains, what
+ * they held is freed by cxipi_retire_fn() after a grace period.  On
+ * another provider's domain, or without memory to remember what to free,
+ * it waits for the grace period here, holding the lock, and frees.
  */
 static int cxipi_destroy_locked(struct cxipi_resv *resv,
 				const struct cpumask *dest)
@@ -399,7 +421,12 @@ static int cxipi_destroy_locked(struct cxipi_resv *resv,
 	int remaining;
 
 	size = struct_size(r, removed, BITS_TO_LONGS(nr_cpu_ids));
-	r = cxipi_alloc(kzalloc(size, GFP_KERNEL), NULL);
+	/*
+	 * Another provider's domain may go right after its destroys, as
+	 * upstream lets it: only cxipi's own, which live as long as
+	 * cxipi.ko, are freed later.
+	 */
+	r = dom ? cxipi_alloc(kzalloc(size, GFP_KERNEL), NULL) : NULL;
 	remaining = cxipi_registry_remove_targets(cxipi_registry, resv,
 						  cpumask_bits(dest));
 	if (remaining < 0) {
@@ -411,10 +438,10 @@ static int cxipi_destroy_locked(struct cxipi_resv *resv,
 		cxipi_resv_fan_out(resv, cxipi_resv_targets(resv),
 				   cxipi_set_affinity,
 				   (void *)cxipi_targets(resv));
-		/* Now for what latched so far, again after the grace period. */
-		if (cxipi_resv_kind(resv) == CXIPI_KIND_SINGLE)
-			cxipi_drop_removed(irq_get_irq_data(live), dest);
 	}
+	/* Latched at removed coprocessors: dropped now; the rest later. */
+	if (dom)
+		cxipi_drop_doorbells(dom, resv, dest);
 
 	if (!r) {
 		/* Sends that found the removed virqs finish before they go. */
@@ -453,10 +480,12 @@ static int cxipi_destroy_locked(struct cxipi_resv *resv,
  * reserve that reuses the virq, never touch a descriptor that went.
  *
  * The removed CPUs stop being targets at once.  Their virqs (and hwirqs)
- * are freed after an RCU grace period, so that no send still uses them,
- * by a worker: the caller does not wait for it.  Until then the virqs
- * still show in /proc/interrupts; a reserve that needs their hwirqs waits
- * for the grace period instead of failing.
+ * are freed after an RCU grace period, so that no send still uses them.
+ * On cxipi's own domains a worker frees them and the caller does not
+ * wait: until then the virqs still show in /proc/interrupts, and a reserve
+ * that needs their hwirqs waits for the grace period instead of failing.
+ * On another provider's domain, which may go as soon as this returns, the
+ * caller waits for the grace period, as with upstream.
  *
  * Context: process context, may sleep.
  * Return: 0; -EINVAL when @irq is no IPI reservation's virq (0, no irq
@@ -482,12 +511,11 @@ EXPORT_SYMBOL_GPL(cxipi_irq_destroy_ipi);
 /**
  * cxipi_destroy_barrier() - wait until earlier destroys have freed
  *
- * cxipi_irq_destroy_ipi() frees the virqs of the CPUs it removes after an
- * RCU grace period, through its IPI domain's free op.  A provider that
- * removes its own IPI domain calls this after destroying the reservations
- * on it and before irq_domain_remove(), as it would call rcu_barrier()
- * before freeing what its call_rcu() callbacks use.  It waits for one
- * grace period.
+ * On cxipi's own domains, cxipi_irq_destroy_ipi() leaves the virqs of the
+ * CPUs it removes to a worker that frees them after an RCU grace period.
+ * A caller that needs them gone (a test that looks for the virq, a driver
+ * that counts /proc/interrupts lines) calls this first.  It waits for one
+ * grace period; the doorbells' counts are settled then too.
  *
  * Context: process context, may sleep; takes cxipi_ipi_lock.
  */
@@ -679,8 +707,11 @@ EXPORT_SYMBOL_GPL(cxipi_ipi_send_single);
  */
 int cxipi_ipi_send_mask(unsigned int virq, const struct cpumask *dest)
 {
-	/* Asked before the read section, which disables preemption. */
-	bool may_batch = preemptible();
+	/*
+	 * Asked before the read section, which disables preemption.  A
+	 * softirq on PREEMPT_RT is preemptible, but not task context.
+	 */
+	bool may_batch = in_task() && preemptible();
 	struct cxipi_resv *resv;
 	int ret = -EINVAL;
 

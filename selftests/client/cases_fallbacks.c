@@ -160,8 +160,7 @@ static void ccl_fake_destroy(struct ccl *t, struct ccl_fake *f)
 {
 	if (!f)
 		return;
-	/* Destroyed virqs go after a grace period, through our free op. */
-	cxipi_destroy_barrier();
+	/* Another provider's virqs are freed before destroy returns. */
 	if (!ccl_expect(t, bitmap_empty(f->used, CCL_FAKE_HWIRQS),
 			"%s still has virqs: keeping it, and the module loaded",
 			f->domain->name)) {

@@ -76,6 +76,8 @@ static int ccl_race_send_destroy(struct ccl *t)
 		if (ccl_race_round(t, &race, rx, i, &wait))
 			break;
 	kthread_stop(task);
+	/* Drains and drops still under way end within a grace period. */
+	cxipi_destroy_barrier();
 	raised = cxipi_bank_raised(t->percpu, 2) - raised;
 
 	pr_info("# %s: %u rounds; %lu sends from CPU 1: %lu returned 0, %lu -EINVAL, %lu other; %lu raises at CPU 2; %d runs on CPU 2\n",
