@@ -89,13 +89,6 @@ static inline int cxipi_read_books(const char *domain, int cpu,
 		       -1;
 }
 
-/* Every doorbell raised is coalesced, delivered, taken, dropped or pending. */
-static inline int cxipi_books_balanced(const struct cxipi_books *b)
-{
-	return b->raised ==
-	       b->coalesced + b->delivered + b->taken + b->dropped + b->pending;
-}
-
 /* Whether @hwirq is listed in cpu<N>/pending of @domain (1 on error). */
 static inline int cxipi_hwirq_pending(const char *domain, int cpu,
 				      unsigned long hwirq)
