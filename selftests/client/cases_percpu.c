@@ -204,6 +204,29 @@ struct ccl_from_irq {
 	atomic_t done;
 };
 
+/*
+ * Run @hook(@arg) once in the handler of CPU 1's virq, by a send to CPU 1;
+ * the hook sets @done.  True when it ran within CCL_WAIT_MS.
+ */
+static bool ccl_in_handler_of_cpu1(struct ccl *t, struct ccl_resv *r,
+				   void (*hook)(void *arg), void *arg,
+				   atomic_t *done)
+{
+	struct ccl_rx *rx = r->rx[0];
+	unsigned long deadline;
+
+	rx->arg = arg;
+	rx->hook = hook;
+	atomic_set_release(&rx->armed, 1);
+	ccl_send_one(t, r, r->base, 1);
+	deadline = jiffies + msecs_to_jiffies(CCL_WAIT_MS);
+	while (!atomic_read_acquire(done) && time_before(jiffies, deadline))
+		usleep_range(1000, 2000);
+	atomic_set(&rx->armed, 0);
+	return ccl_expect(t, atomic_read_acquire(done),
+			  "the handler of CPU 1 did not run");
+}
+
 /* Runs in the handler of CPU 1's virq, once. */
 static void ccl_send_from_irq(void *arg)
 {
@@ -219,22 +242,10 @@ static int ccl_percpu_from_irq(struct ccl *t)
 {
 	struct ccl_resv r;
 	struct ccl_from_irq fi = { .r = &r, .cpu = -1, .ret = { 1, 1 } };
-	unsigned long deadline;
-	struct ccl_rx *rx;
 
 	if (!ccl_pc_setup(t, &r))
 		goto out;
-	rx = r.rx[0];
-	rx->arg = &fi;
-	rx->hook = ccl_send_from_irq;
-	atomic_set_release(&rx->armed, 1);
-	ccl_send_one(t, &r, r.base, 1);
-	deadline = jiffies + msecs_to_jiffies(CCL_WAIT_MS);
-	while (!atomic_read_acquire(&fi.done) && time_before(jiffies, deadline))
-		usleep_range(1000, 2000);
-	atomic_set(&rx->armed, 0);
-	if (ccl_expect(t, atomic_read_acquire(&fi.done),
-		       "the handler of CPU 1 did not run")) {
+	if (ccl_in_handler_of_cpu1(t, &r, ccl_send_from_irq, &fi, &fi.done)) {
 		ccl_expect(t, fi.cpu == 1, "the handler ran on CPU %d", fi.cpu);
 		if (ccl_expect(t, !fi.ret[0],
 			       "send to CPU 2 from hard irq returned %d",
@@ -279,9 +290,8 @@ static void ccl_send_mask_from_irq(void *arg)
 static int ccl_percpu_mask_contexts(struct ccl *t)
 {
 	struct ccl_mask_from_irq fi = { .ret = 1 };
-	unsigned long deadline, flags;
 	struct ccl_resv r;
-	struct ccl_rx *rx;
+	unsigned long flags;
 	unsigned int c;
 
 	if (!ccl_pc_setup(t, &r))
@@ -301,17 +311,8 @@ static int ccl_percpu_mask_contexts(struct ccl *t)
 
 	fi.r = &r;
 	fi.dest = ccl_set(t->m, CCL_CPUS_1_3);
-	rx = r.rx[0];
-	rx->arg = &fi;
-	rx->hook = ccl_send_mask_from_irq;
-	atomic_set_release(&rx->armed, 1);
-	ccl_send_one(t, &r, r.base, 1);
-	deadline = jiffies + msecs_to_jiffies(CCL_WAIT_MS);
-	while (!atomic_read_acquire(&fi.done) && time_before(jiffies, deadline))
-		usleep_range(1000, 2000);
-	atomic_set(&rx->armed, 0);
-	if (ccl_expect(t, atomic_read_acquire(&fi.done),
-		       "the handler of CPU 1 did not run") &&
+	if (ccl_in_handler_of_cpu1(t, &r, ccl_send_mask_from_irq, &fi,
+				   &fi.done) &&
 	    ccl_expect(t, !fi.ret, "send to CPUs 1-3 from hard irq returned %d",
 		       fi.ret))
 		for (c = 1; c <= 3; c++)
