@@ -403,6 +403,7 @@ def main():
     with open(os.path.join(OUT, "vm.md"), "w") as f:
         f.write(text + "\n")
     plot(after["timing"])
+    plot_insn(after["insn"], before["insn"] if before else {})
 
 
 def plot(runs):
@@ -443,6 +444,44 @@ def plot(runs):
     fig.tight_layout()
     fig.savefig(os.path.join(OUT, "fanout.png"))
     print(f"# plots: {OUT}/latency.png, {OUT}/fanout.png")
+
+
+def plot_insn(after, before):
+    """Guest instructions per single round trip, sender and receiver, for
+    each method, after beside before (the smallest counting VM)."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    if not after:
+        return
+    smp = min(after)
+    sets = [("after", after[smp])]
+    if smp in before:
+        sets.insert(0, ("before", before[smp]))
+    names = [n for n in SINGLE if stats(after[smp]["send"].get(n, []))]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    width = 0.8 / len(sets)
+    for i, (label, insn) in enumerate(sets):
+        xs = [x + i * width for x in range(len(names))]
+        send = [(stats(insn["send"].get(n, [])) or {"mode": 0})["mode"]
+                for n in names]
+        recv = [(stats(insn["recv_irq"].get(n, [])) or {"mode": 0})["mode"]
+                for n in names]
+        ax.bar(xs, send, width, label=f"{label}: sender")
+        ax.bar(xs, recv, width, bottom=send,
+               label=f"{label}: receiver (wake-up to iretq)")
+    ax.set_xticks([x + width * (len(sets) - 1) / 2 for x in range(len(names))])
+    ax.set_xticklabels([n.replace("single_", "") for n in names],
+                       fontsize=8)
+    ax.set_ylabel("guest instructions per round trip")
+    ax.set_title(f"Single round trip, exact counts, VM with {smp} vCPUs")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(os.path.join(OUT, "instructions.png"))
+    print(f"# plot: {OUT}/instructions.png")
 
 
 if __name__ == "__main__":
