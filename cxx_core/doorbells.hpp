@@ -229,41 +229,7 @@ public:
 	// The doorbells of the first word from @word on that has any to
 	// deliver, taken: bit b is hwirq word * kWordBits + b, and @word is
 	// set to that word.  0 when no word has any, @word then past the last.
-	Word drain_next(unsigned cpu, unsigned &word)
-	{
-		if (cpu >= nr_cpus_)
-			return 0;
-		// Hoisted: the atomics below would make the compiler reload
-		// them, and a drain runs in hard-irq context.
-		Word *const bank = bank_of(cpu);
-		Word *const words = pending(bank);
-		const Word *const masks = masked();
-		const unsigned nr_words = words_for(nr_hwirqs_);
-		for (unsigned i = word; i < nr_words; i++) {
-			// D0: no RMW for a word with nothing to deliver.
-			const Word seen = read_once(&words[i]);
-			if (!seen)
-				continue;
-			// D2: ordered after D1 by D1's barrier (P3, P4).
-			const Word keep = read_once(&masks[i]);
-			if (!(seen & ~keep))
-				continue;
-			// D3: pairs with R1 (P1); exactly once (P6).
-			const Word taken = fetch_and_acquire(&words[i], keep) &
-					   ~keep;
-			if (!taken)
-				continue;
-			unsigned *const last = &last_cpu()[i * kWordBits];
-			Word n = 0;
-			for (Word bits = taken; bits; bits &= bits - 1, n++)
-				note_delivery(&last[lowest_bit(bits)], cpu);
-			count_owned(bank, kDelivered, n);
-			word = i;
-			return taken;
-		}
-		word = nr_words;
-		return 0;
-	}
+	Word drain_next(unsigned cpu, unsigned &word);
 
 	template <typename Deliver>
 	unsigned drain(unsigned cpu, Deliver &&deliver)

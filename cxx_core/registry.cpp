@@ -1,6 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
-// The C boundary of the registry (registry.hpp).
+// The C boundary of the registry (registry.hpp), and what of it is defined
+// out of line.
 #include "registry.hpp"
+
+namespace cxipi
+{
+
+// Defined here, not in the class: an inline function that the compiler
+// keeps out of line goes in a COMDAT group, which the module cannot have
+// (scripts/check-core-objects.sh says why).
+Status Registry::insert(const cxipi_env &env, Reservation *resv)
+{
+	const BitsView targets = resv->targets();
+	// Make every leaf and check every slot before publishing any,
+	// so a failure leaves the table as it was.
+	for (unsigned cpu = targets.first(); cpu < targets.size();
+	     cpu = targets.next_set(cpu + 1)) {
+		const unsigned virq = resv->virq_of(cpu);
+		if (virq >= kMaxVirq)
+			return Errc::out_of_range;
+		CXIPI_TRY(make_leaf(env, virq));
+		if (*slot(virq))
+			return Errc::busy;
+		if (resv->kind() == Kind::single)
+			break;
+	}
+	for_each_virq(resv,
+		      [&](unsigned virq) { store_release(slot(virq), resv); });
+	return Status();
+}
+
+// Remove @mask's CPUs from @resv and unpublish the virqs that go.
+Result<unsigned> Registry::remove_targets(Reservation *resv, BitsView mask)
+{
+	if (mask.empty() || !resv->covers(mask))
+		return Errc::invalid;
+	const unsigned remaining = resv->targets().weight() - mask.weight();
+	if (resv->kind() == Kind::per_cpu)
+		resv->fan_out(mask, [&](unsigned, unsigned virq) {
+			unmap(virq, resv);
+		});
+	else if (remaining == 0)
+		unmap(resv->base(), resv);
+	resv->drop_targets(mask);
+	return remaining;
+}
+
+} // namespace cxipi
 
 using cxipi::Registry;
 

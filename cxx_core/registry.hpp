@@ -45,27 +45,7 @@ public:
 		cxipi::destroy(env, this);
 	}
 
-	Status insert(const cxipi_env &env, Reservation *resv)
-	{
-		const BitsView targets = resv->targets();
-		// Make every leaf and check every slot before publishing any,
-		// so a failure leaves the table as it was.
-		for (unsigned cpu = targets.first(); cpu < targets.size();
-		     cpu = targets.next_set(cpu + 1)) {
-			const unsigned virq = resv->virq_of(cpu);
-			if (virq >= kMaxVirq)
-				return Errc::out_of_range;
-			CXIPI_TRY(make_leaf(env, virq));
-			if (*slot(virq))
-				return Errc::busy;
-			if (resv->kind() == Kind::single)
-				break;
-		}
-		for_each_virq(resv, [&](unsigned virq) {
-			store_release(slot(virq), resv);
-		});
-		return Status();
-	}
+	Status insert(const cxipi_env &env, Reservation *resv);
 
 	void remove(const Reservation *resv)
 	{
@@ -73,21 +53,7 @@ public:
 	}
 
 	// Remove @mask's CPUs from @resv and unpublish the virqs that go.
-	Result<unsigned> remove_targets(Reservation *resv, BitsView mask)
-	{
-		if (mask.empty() || !resv->covers(mask))
-			return Errc::invalid;
-		const unsigned remaining =
-			resv->targets().weight() - mask.weight();
-		if (resv->kind() == Kind::per_cpu)
-			resv->fan_out(mask, [&](unsigned, unsigned virq) {
-				unmap(virq, resv);
-			});
-		else if (remaining == 0)
-			unmap(resv->base(), resv);
-		resv->drop_targets(mask);
-		return remaining;
-	}
+	Result<unsigned> remove_targets(Reservation *resv, BitsView mask);
 
 	Reservation *any() const
 	{

@@ -47,6 +47,15 @@ no_global_canary() { ! nm -u "$1" | grep -w __stack_chk_guard >/dev/null; }
 
 each_object no_constructors "static constructors or destructors (.init_array, .ctors...)"
 
+# No COMDAT group.  An inline function (a member defined in its class) that
+# the compiler keeps out of line goes in one, named after the function.  On
+# the debug kernels here, objtool leaves every such group named .text, so
+# the groups of two objects collide and the linker discards one of them,
+# code and all ("defined in discarded section"): the module links on one
+# kernel and not on another.  Define such a function in its .cpp.
+no_comdat() { ! readelf -gW "$1" | grep 'COMDAT group' >/dev/null; }
+each_object no_comdat "a COMDAT group (an inline function kept out of line): define it in the .cpp"
+
 # Sanitizers (KASAN, KCSAN, UBSAN; KCOV too) reach an object through
 # options that Kbuild adds per object, not through KBUILD_CFLAGS.  Kbuild
 # records each object's command line in its .cmd file: every -fsanitize*
