@@ -55,6 +55,7 @@ static struct kunit_case ccl_kunit_cases[] = {
 	CCL_KUNIT_CASE(reserve_args),
 	CCL_KUNIT_CASE(percpu_sends),
 	CCL_KUNIT_CASE(percpu_from_irq),
+	CCL_KUNIT_CASE(percpu_mask_contexts),
 	CCL_KUNIT_CASE(percpu_masked),
 	CCL_KUNIT_CASE(percpu_partial_destroy),
 	CCL_KUNIT_CASE(percpu_chip),
