@@ -141,42 +141,30 @@ static void cxipi_dispose(void *ctx, unsigned int cpu, unsigned int virq)
 }
 
 /*
- * A SINGLE reservation that keeps its virq may have doorbells latched at
- * the CPUs it no longer targets (masked, or a coprocessor's): drop them, so
- * that no unmask or replay delivers there, nor an endpoint takes them.  At
- * the destroy, and again after the grace period, when no send that found
- * those CPUs targets is still raising.
+ * Drop the doorbells of @resv latched at @removed, or at its coprocessors
+ * only, on cxipi's own domains (the reservation's layout gives each CPU's
+ * hwirq).  A SINGLE reservation that keeps its virq may have doorbells
+ * latched at the CPUs it no longer targets (masked, or a coprocessor's):
+ * after the grace period, when no send that found those CPUs targets is
+ * still raising, they all go, so that no unmask or replay delivers there.
+ * At the destroy, those at coprocessors go already, so that no endpoint
+ * takes one once destroy has returned; at a Linux CPU a doorbell a send
+ * rang before the destroy is left to the drain its kick runs.
  */
-/*
- * Drop the doorbells of @resv latched at the coprocessors of @removed, so
- * that no endpoint takes them once destroy has returned.  At a Linux CPU a
- * doorbell a send rang before the destroy is left to the drain its kick
- * runs; what is still latched then goes after the grace period.  The
- * reservation's layout gives each removed CPU's hwirq.
- */
-static void cxipi_drop_doorbells(struct cxipi_domain *dom,
-				 const struct cxipi_resv *resv,
-				 const struct cpumask *removed)
+static void cxipi_drop_doorbells(const struct cxipi_resv *resv,
+				 const struct cpumask *removed,
+				 bool coprocessors_only)
 {
-	unsigned int cpu;
-
-	for_each_cpu(cpu, removed)
-		if (!cxipi_cpu_is_linux(cpu))
-			cxipi_doorbells_drop(dom->bells, cpu,
-					     cxipi_resv_layout_doorbell(resv,
-									cpu));
-}
-
-static void cxipi_drop_removed(struct irq_data *data,
-			       const struct cpumask *removed)
-{
-	struct cxipi_domain *dom = cxipi_domain_of(data->domain);
+	struct cxipi_domain *dom = cxipi_resv_doorbell_owner(resv);
 	unsigned int cpu;
 
 	if (!dom)
 		return;
 	for_each_cpu(cpu, removed)
-		cxipi_doorbells_drop(dom->bells, cpu, irqd_to_hwirq(data));
+		if (!coprocessors_only || !cxipi_cpu_is_linux(cpu))
+			cxipi_doorbells_drop(dom->bells, cpu,
+					     cxipi_resv_layout_doorbell(resv,
+									cpu));
 }
 
 /*
@@ -192,8 +180,7 @@ static void cxipi_retire(struct cxipi_resv *resv, struct irq_domain *domain,
 		cxipi_resv_fan_out(resv, cpumask_bits(removed), cxipi_dispose,
 				   domain);
 	} else if (remaining) {
-		cxipi_drop_removed(irq_get_irq_data(cxipi_resv_base(resv)),
-				   removed);
+		cxipi_drop_doorbells(resv, removed, false);
 	} else {
 		cxipi_repin(domain, 1);
 		irq_dispose_mapping(cxipi_resv_base(resv));
@@ -440,8 +427,7 @@ static int cxipi_destroy_locked(struct cxipi_resv *resv,
 				   (void *)cxipi_targets(resv));
 	}
 	/* Latched at removed coprocessors: dropped now; the rest later. */
-	if (dom)
-		cxipi_drop_doorbells(dom, resv, dest);
+	cxipi_drop_doorbells(resv, dest, true);
 
 	if (!r) {
 		/* Sends that found the removed virqs finish before they go. */
