@@ -64,6 +64,19 @@ inline void mb_after_rmw()
 #endif
 }
 
+// smp_rmb(): earlier loads stay before later loads.  x86 never reorders
+// loads with loads, so there, as in the kernel, it only stops the compiler
+// (and keeps a thread fence out of the host's TSan build, as above);
+// elsewhere it is a load fence (arm64: dmb ishld).
+inline void rmb()
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+#else
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+#endif
+}
+
 // READ_ONCE(): one load, not torn, not repeated, not ordered.  Usable in
 // constant evaluation, where there is nothing to race with.
 template <typename T> constexpr T read_once(const T *where)

@@ -12,11 +12,13 @@ namespace cxipi
 
 enum class Errc : int {
 	none = 0,
+	again = CXIPI_EAGAIN,
 	no_memory = CXIPI_ENOMEM,
 	busy = CXIPI_EBUSY,
 	invalid = CXIPI_EINVAL,
 	no_space = CXIPI_ENOSPC,
 	out_of_range = CXIPI_ERANGE,
+	protocol = CXIPI_EPROTO,
 };
 
 // Reading the value of a Result that holds an error is a bug in the core

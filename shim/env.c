@@ -66,11 +66,13 @@ bool __cxipi_alloc_fails(unsigned long where)
  * the shim hands them on to callers as the kernel's: a core whose numbers
  * drift from this kernel's does not build.
  */
+static_assert(CXIPI_EAGAIN == EAGAIN);
 static_assert(CXIPI_ENOMEM == ENOMEM);
 static_assert(CXIPI_EBUSY == EBUSY);
 static_assert(CXIPI_EINVAL == EINVAL);
 static_assert(CXIPI_ENOSPC == ENOSPC);
 static_assert(CXIPI_ERANGE == ERANGE);
+static_assert(CXIPI_EPROTO == EPROTO);
 
 /* The module's env keeps no state of its own: @ctx is NULL. */
 static void *cxipi_zalloc(void *ctx, size_t size)

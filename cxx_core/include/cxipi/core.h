@@ -29,11 +29,13 @@ extern "C" {
  * shim/env.c fails the build when they are not the kernel's, and the host
  * tests check them against the C library's.
  */
+#define CXIPI_EAGAIN 11
 #define CXIPI_ENOMEM 12
 #define CXIPI_EBUSY 16
 #define CXIPI_EINVAL 22
 #define CXIPI_ENOSPC 28
 #define CXIPI_ERANGE 34
+#define CXIPI_EPROTO 71
 
 /**
  * struct cxipi_env - what the core needs from its host environment
@@ -427,6 +429,148 @@ struct cxipi_doorbell_stats {
  */
 int cxipi_doorbells_stats(const struct cxipi_doorbells *bells, unsigned int cpu,
 			  struct cxipi_doorbell_stats *stats);
+
+/* ---- doorbell links: doorbells to another machine through shared memory - */
+
+#include <cxipi/link_layout.h>
+
+struct cxipi_link;
+
+enum cxipi_link_role {
+	CXIPI_LINK_HOST = 1, /* Linux: rings the coprocessor, is rung by it */
+	CXIPI_LINK_ENDPOINT = 2, /* the coprocessor's side */
+};
+
+/**
+ * struct cxipi_link_geometry - what sizes a link's layout
+ * @nr_cpus: Linux CPU numbers the coprocessor may ring (nr_cpu_ids)
+ * @coproc_cpu: the CPU number Linux gives the coprocessor
+ * @nr_banks: banks, one per IPI domain, at most CXIPI_LINK_MAX_BANKS
+ * @nr_hwirqs: doorbells of each bank
+ */
+struct cxipi_link_geometry {
+	unsigned int nr_cpus;
+	unsigned int coproc_cpu;
+	unsigned int nr_banks;
+	unsigned int nr_hwirqs[CXIPI_LINK_MAX_BANKS];
+};
+
+/**
+ * struct cxipi_link_event - a doorbell the other side rang
+ * @bank: its bank (IPI domain)
+ * @cpu: the CPU it was rung at: a Linux CPU (host), coproc_cpu (endpoint)
+ * @hwirq: the doorbell
+ * @count: rings since it was last consumed, at least 1: one delivery, and
+ *	   @count - 1 coalesced
+ */
+struct cxipi_link_event {
+	unsigned int bank;
+	unsigned int cpu;
+	unsigned int hwirq;
+	unsigned int count;
+};
+
+/**
+ * struct cxipi_link_peer - the other side, as its own words say
+ * @compatible: its header has the right magic and version (and, seen from
+ *		the endpoint, the layout has not changed since it opened)
+ * @up: it says it is up
+ * @id: its doorbell id, or -1 when it says one past 16 bits
+ */
+struct cxipi_link_peer {
+	bool compatible;
+	bool up;
+	int id;
+};
+
+/**
+ * struct cxipi_link_stats - the books of one side of a link
+ * @posted: rings this side wrote
+ * @received: doorbells of the other side's consumed, one per delivery
+ * @coalesced: rings of the other side's that met a pending doorbell
+ * @backwards: counters of the other side's found lower than before,
+ *	       ignored (a peer that lost its counters, or garbage)
+ * @refused: scans not made because the other side was not compatible
+ * @unacked: (host) doorbells rung at the peer and not consumed yet
+ */
+struct cxipi_link_stats {
+	unsigned long posted;
+	unsigned long received;
+	unsigned long coalesced;
+	unsigned long backwards;
+	unsigned long refused;
+	unsigned long unacked;
+};
+
+/*
+ * Bytes of shared memory the layout of @geo needs, or 0 when @geo is
+ * beyond the layout's limits (CXIPI_LINK_MAX_*).
+ */
+size_t cxipi_link_bytes(const struct cxipi_link_geometry *geo);
+
+/*
+ * Open the host side on @shm (@bytes long, in the host's address space for
+ * as long as the link is open): when it holds a layout of the same
+ * geometry, go on with its counters (a reload loses no doorbell); else
+ * write a new one, zeroing both areas.  Then say up, with doorbell id
+ * @self_id.  *@err: 0, -CXIPI_EINVAL (bad geometry), -CXIPI_ENOSPC (the
+ * memory is too small), -CXIPI_ENOMEM.
+ * OWNERSHIP: the caller owns the result until cxipi_link_close(); @shm
+ * is borrowed for as long.
+ */
+struct cxipi_link *cxipi_link_open_host(const struct cxipi_env *env,
+					void *shm, size_t bytes,
+					const struct cxipi_link_geometry *geo,
+					unsigned int self_id, int *err);
+/*
+ * Open the endpoint side: check the host's layout word by word against
+ * the one its geometry gives (the endpoint trusts no offset it did not
+ * compute), keep its own copy, go on from its own area's counters when it
+ * had synced to this layout, and say up.  *@err: 0, -CXIPI_EAGAIN (the
+ * host is not up), -CXIPI_EPROTO (a layout it does not accept),
+ * -CXIPI_ENOMEM.
+ */
+struct cxipi_link *cxipi_link_open_endpoint(const struct cxipi_env *env,
+					    void *shm, size_t bytes,
+					    unsigned int self_id, int *err);
+/* Say down in this side's header, and free the link. */
+void cxipi_link_close(const struct cxipi_env *env, struct cxipi_link *link);
+
+/* The geometry the link was opened with. */
+void cxipi_link_get_geometry(const struct cxipi_link *link,
+			     struct cxipi_link_geometry *geo);
+
+/*
+ * Ring doorbell @hwirq of @bank at @cpu: the coprocessor (host; @cpu must
+ * be coproc_cpu) or a Linux CPU (endpoint).  Bumps its counter in shared
+ * memory; the caller then rings the other side's interrupt.  Callers
+ * serialize posts.  0 or -CXIPI_EINVAL.
+ *
+ * Ordering: the counter's store comes before the caller's doorbell write
+ * only if the caller orders them (the kernel's writel() does: L1 in
+ * Documentation/cxipi-link.rst).
+ */
+int cxipi_link_post(struct cxipi_link *link, unsigned int bank,
+		    unsigned int cpu, unsigned int hwirq);
+
+/*
+ * A scan of what the other side rang, after its interrupt: scan_begin,
+ * then scan_next from *@cursor = 0 until it returns false.  Callers
+ * serialize scans.  scan_begin is a full barrier (L2: the counters read
+ * after it are those written before the doorbell that raised the
+ * interrupt), then checks the other side's header: -CXIPI_EPROTO when it
+ * is not compatible (counted as refused; no scan), 0 otherwise.  Every
+ * counter is read once; indices come from the link's own geometry, never
+ * from shared memory.
+ */
+int cxipi_link_scan_begin(struct cxipi_link *link);
+bool cxipi_link_scan_next(struct cxipi_link *link, unsigned int *cursor,
+			  struct cxipi_link_event *event);
+
+void cxipi_link_get_peer(const struct cxipi_link *link,
+			 struct cxipi_link_peer *peer);
+void cxipi_link_get_stats(const struct cxipi_link *link,
+			  struct cxipi_link_stats *stats);
 
 #ifdef __cplusplus
 }
