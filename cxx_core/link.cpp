@@ -15,7 +15,8 @@ constexpr U32 kHeaderWords =
 // @bytes rounded up to @align (a power of two), false when past 32 bits.
 bool align_up(unsigned long long &bytes, U32 align)
 {
-	bytes = (bytes + align - 1) & ~static_cast<unsigned long long>(align - 1);
+	bytes = (bytes + align - 1) &
+		~static_cast<unsigned long long>(align - 1);
 	return bytes <= 0xffffffffull;
 }
 
@@ -50,8 +51,8 @@ cxipi_link_geometry header_geometry(const U32 *h)
 	geo.coproc_cpu = read_once(&h[CXIPI_LINK_H_COPROC_CPU]);
 	geo.nr_banks = read_once(&h[CXIPI_LINK_H_NR_BANKS]);
 	for (U32 b = 0; b < CXIPI_LINK_MAX_BANKS && b < geo.nr_banks; b++)
-		geo.nr_hwirqs[b] =
-			read_once(&h[descriptor_word(b, CXIPI_LINK_B_NR_HWIRQS)]);
+		geo.nr_hwirqs[b] = read_once(
+			&h[descriptor_word(b, CXIPI_LINK_B_NR_HWIRQS)]);
 	return geo;
 }
 
@@ -80,7 +81,8 @@ Result<LinkLayout> LinkLayout::of(const cxipi_link_geometry &geo)
 	lay.nr_banks = geo.nr_banks;
 	// Every sum below stays far inside 64 bits: 4 banks of 65536
 	// doorbells at 4096 CPUs is 2^32 bytes of up counters.
-	unsigned long long host = kHeaderWords * 4ull, peer = CXIPI_LINK_P_WORDS * 4ull;
+	unsigned long long host = kHeaderWords * 4ull,
+			   peer = CXIPI_LINK_P_WORDS * 4ull;
 	for (U32 b = 0; b < geo.nr_banks; b++) {
 		const U32 n = geo.nr_hwirqs[b];
 		if (n == 0 || n > CXIPI_LINK_MAX_HWIRQS)
@@ -96,7 +98,8 @@ Result<LinkLayout> LinkLayout::of(const cxipi_link_geometry &geo)
 		return Errc::invalid;
 	lay.peer_offset = static_cast<U32>(host);
 	for (U32 b = 0; b < geo.nr_banks; b++) {
-		const unsigned long long up = 1ull * lay.nr_hwirqs[b] * geo.nr_cpus;
+		const unsigned long long up =
+			1ull * lay.nr_hwirqs[b] * geo.nr_cpus;
 		if (!align_up(peer, CXIPI_LINK_ALIGN))
 			return Errc::invalid;
 		lay.ack[b] = static_cast<U32>(host + peer);
@@ -184,9 +187,17 @@ void Link::start_counts()
 	for (U32 i = 0; i < out_words(); i++)
 		out_counts()[i] = read_once(out_word(i));
 	for (U32 i = 0; i < in_words(); i++)
-		seen()[i] = read_once(host() ? in_word(i) :
-					       word(counter_offset(layout_, layout_.ack,
-								   false, i)));
+		seen()[i] = read_once(
+			host() ? in_word(i) :
+				 word(counter_offset(layout_, layout_.ack,
+						     false, i)));
+}
+
+// One call of the template, so that it is inlined (no COMDAT group).
+Result<Link *> Link::make(const cxipi_env &env, const LinkLayout &lay)
+{
+	return create_with_tail<Link>(
+		env, array_bytes(lay.down_words + lay.up_words, sizeof(U32)));
 }
 
 Result<Link *> Link::open_host(const cxipi_env &env, void *shm, size_t bytes,
@@ -195,8 +206,7 @@ Result<Link *> Link::open_host(const cxipi_env &env, void *shm, size_t bytes,
 	const LinkLayout lay = CXIPI_TRY(LinkLayout::of(geo));
 	if (lay.bytes > bytes)
 		return Errc::no_space;
-	Link *link = CXIPI_TRY(create_with_tail<Link>(
-		env, array_bytes(lay.down_words + lay.up_words, sizeof(U32))));
+	Link *link = CXIPI_TRY(make(env, lay));
 	link->shm_ = static_cast<U32 *>(shm);
 	link->role_ = CXIPI_LINK_HOST;
 	link->layout_ = lay;
@@ -224,7 +234,8 @@ Result<Link *> Link::open_host(const cxipi_env &env, void *shm, size_t bytes,
 		write_once(&h[CXIPI_LINK_H_PEER_BYTES], lay.peer_bytes);
 		for (U32 b = 0; b < lay.nr_banks; b++) {
 			U32 *d = &h[descriptor_word(b, 0)];
-			write_once(&d[CXIPI_LINK_B_NR_HWIRQS], lay.nr_hwirqs[b]);
+			write_once(&d[CXIPI_LINK_B_NR_HWIRQS],
+				   lay.nr_hwirqs[b]);
 			write_once(&d[CXIPI_LINK_B_DOWN_OFFSET], lay.down[b]);
 			write_once(&d[CXIPI_LINK_B_ACK_OFFSET], lay.ack[b]);
 			write_once(&d[CXIPI_LINK_B_UP_OFFSET], lay.up[b]);
@@ -261,8 +272,7 @@ Result<Link *> Link::open_endpoint(const cxipi_env &env, void *shm,
 	if (read_once(&h[CXIPI_LINK_H_GENERATION]) != generation)
 		return Errc::again;
 
-	Link *link = CXIPI_TRY(create_with_tail<Link>(
-		env, array_bytes(lay.down_words + lay.up_words, sizeof(U32))));
+	Link *link = CXIPI_TRY(make(env, lay));
 	link->shm_ = static_cast<U32 *>(shm);
 	link->role_ = CXIPI_LINK_ENDPOINT;
 	link->layout_ = lay;
@@ -287,8 +297,9 @@ Result<Link *> Link::open_endpoint(const cxipi_env &env, void *shm,
 
 void Link::close()
 {
-	U32 *state = host() ? word(CXIPI_LINK_H_STATE * 4) :
-			      word(layout_.peer_offset + CXIPI_LINK_P_STATE * 4);
+	U32 *state = host() ?
+			     word(CXIPI_LINK_H_STATE * 4) :
+			     word(layout_.peer_offset + CXIPI_LINK_P_STATE * 4);
 	write_once(state, CXIPI_LINK_DOWN);
 }
 
@@ -330,7 +341,8 @@ bool Link::scan_next(U32 &cursor, cxipi_link_event &event)
 			continue;
 		seen()[i] = now;
 		if (!host())
-			write_once(word(counter_offset(layout_, layout_.ack, false, i)),
+			write_once(word(counter_offset(layout_, layout_.ack,
+						       false, i)),
 				   now);
 		if (delta >= kBackwards) {
 			bump(&backwards_, 1);
@@ -351,10 +363,13 @@ cxipi_link_peer Link::peer() const
 {
 	cxipi_link_peer other{};
 	const U32 *w = host() ? word(layout_.peer_offset) : shm_;
-	const U32 magic = host() ? CXIPI_LINK_PEER_MAGIC : CXIPI_LINK_HOST_MAGIC;
-	const U32 gen = host() ? CXIPI_LINK_P_GENERATION : CXIPI_LINK_H_GENERATION;
+	const U32 magic = host() ? CXIPI_LINK_PEER_MAGIC :
+				   CXIPI_LINK_HOST_MAGIC;
+	const U32 gen = host() ? CXIPI_LINK_P_GENERATION :
+				 CXIPI_LINK_H_GENERATION;
 	const U32 state = host() ? CXIPI_LINK_P_STATE : CXIPI_LINK_H_STATE;
-	const U32 id = read_once(&w[host() ? CXIPI_LINK_P_ID : CXIPI_LINK_H_ID]);
+	const U32 id =
+		read_once(&w[host() ? CXIPI_LINK_P_ID : CXIPI_LINK_H_ID]);
 	other.compatible = read_once(&w[0]) == magic &&
 			   read_once(&w[1]) == CXIPI_LINK_VERSION &&
 			   read_once(&w[gen]) == generation_;
@@ -374,9 +389,10 @@ cxipi_link_stats Link::stats() const
 	if (host()) {
 		const U32 *counts = tail_of<U32>(this);
 		for (U32 i = 0; i < layout_.down_words; i++)
-			books.unacked += read_once(&counts[i]) !=
-					 read_once(word(counter_offset(
-						 layout_, layout_.ack, false, i)));
+			books.unacked +=
+				read_once(&counts[i]) !=
+				read_once(word(counter_offset(
+					layout_, layout_.ack, false, i)));
 	}
 	return books;
 }
@@ -390,12 +406,13 @@ extern "C" {
 
 size_t cxipi_link_bytes(const struct cxipi_link_geometry *geo)
 {
-	const cxipi::Result<cxipi::LinkLayout> lay = cxipi::LinkLayout::of(*geo);
+	const cxipi::Result<cxipi::LinkLayout> lay =
+		cxipi::LinkLayout::of(*geo);
 	return lay.ok() ? lay.value().bytes : 0;
 }
 
-struct cxipi_link *cxipi_link_open_host(const struct cxipi_env *env,
-					void *shm, size_t bytes,
+struct cxipi_link *cxipi_link_open_host(const struct cxipi_env *env, void *shm,
+					size_t bytes,
 					const struct cxipi_link_geometry *geo,
 					unsigned int self_id, int *err)
 {
@@ -433,6 +450,20 @@ void cxipi_link_get_geometry(const struct cxipi_link *link,
 	geo->nr_banks = lay.nr_banks;
 	for (unsigned int b = 0; b < lay.nr_banks; b++)
 		geo->nr_hwirqs[b] = lay.nr_hwirqs[b];
+}
+
+void cxipi_link_get_offsets(const struct cxipi_link *link,
+			    struct cxipi_link_offsets *offsets)
+{
+	const cxipi::LinkLayout &lay = from_handle(link)->layout();
+	*offsets = {};
+	offsets->bytes = lay.bytes;
+	offsets->peer = lay.peer_offset;
+	for (unsigned int b = 0; b < lay.nr_banks; b++) {
+		offsets->down[b] = lay.down[b];
+		offsets->ack[b] = lay.ack[b];
+		offsets->up[b] = lay.up[b];
+	}
 }
 
 int cxipi_link_post(struct cxipi_link *link, unsigned int bank,

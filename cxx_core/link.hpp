@@ -81,6 +81,7 @@ public:
 	Link() = default;
 
 private:
+	static Result<Link *> make(const cxipi_env &env, const LinkLayout &lay);
 	U32 *word(U32 byte_offset) const { return shm_ + byte_offset / 4; }
 	// This side's counters (out) and what it saw of the other's (in).
 	U32 *out_counts() { return tail_of<U32>(this); }

@@ -155,6 +155,11 @@ void cxipi_ipi_exit(void);
 struct cxipi_resv *cxipi_resv_lookup(unsigned int virq);
 unsigned int cxipi_free_hwirqs(struct cxipi_domain *dom);
 
+/* link.c: the doorbell link transport */
+void cxipi_link_forward(struct cxipi_domain *dom, unsigned int cpu);
+int cxipi_link_init(void);
+void cxipi_link_exit(void);
+
 /* debugfs.c */
 void cxipi_debugfs_init(void);
 void cxipi_debugfs_exit(void);
@@ -162,5 +167,6 @@ void cxipi_debugfs_exit(void);
 /* sysfs.c, sysfs_resv.c */
 int cxipi_sysfs_init(void);
 void cxipi_sysfs_exit(void);
+struct kobject *cxipi_sysfs_root(void);
 
 #endif /* CXIPI_SHIM_H */

@@ -163,6 +163,8 @@ void cxipi_kick(struct cxipi_domain *dom, unsigned int cpu)
 		 * drains, or we see it online and kick again.
 		 */
 		cxipi_doorbells_cancel_kick(dom->bells, cpu);
+		/* A coprocessor behind a link: the link takes them. */
+		cxipi_link_forward(dom, cpu);
 	} while (cpu_online(cpu) &&
 		 cxipi_doorbells_claim_kick(dom->bells, cpu));
 }

@@ -45,12 +45,17 @@ static int __init cxipi_init(void)
 	ret = cxipi_sysfs_init();
 	if (ret)
 		goto err_hotplug;
+	ret = cxipi_link_init();
+	if (ret)
+		goto err_sysfs;
 	cxipi_debugfs_init();
 
 	pr_info("loaded: cxipi-percpu with %u hwirqs, cxipi-single with %u\n",
 		percpu_hwirqs, single_hwirqs);
 	return 0;
 
+err_sysfs:
+	cxipi_sysfs_exit();
 err_hotplug:
 	cxipi_hotplug_exit();
 err_domains:
@@ -63,6 +68,8 @@ err_ipi:
 static void __exit cxipi_exit(void)
 {
 	cxipi_debugfs_exit();
+	/* First: a link's interrupt rings the domains' doorbells. */
+	cxipi_link_exit();
 	cxipi_sysfs_exit();
 	/* Before the domains: it destroys what careless users left there. */
 	cxipi_ipi_exit();

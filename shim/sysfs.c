@@ -316,6 +316,16 @@ err:
 }
 
 /**
+ * cxipi_sysfs_root() - /sys/kernel/cxipi/, for the other directories in it
+ *
+ * Return: its kobject, valid from cxipi_sysfs_init() to cxipi_sysfs_exit().
+ */
+struct kobject *cxipi_sysfs_root(void)
+{
+	return cxipi_root;
+}
+
+/**
  * cxipi_sysfs_exit() - destroy what sysfs reserved, remove the files
  */
 void cxipi_sysfs_exit(void)

@@ -16,7 +16,8 @@
 #include <random>
 #include <vector>
 
-namespace {
+namespace
+{
 
 using Events = std::vector<cxipi_link_event>;
 
@@ -33,7 +34,8 @@ cxipi_link_geometry geometry(unsigned hwirqs0 = 64, unsigned hwirqs1 = 48)
 	return geo;
 }
 
-class Link : public ::testing::Test {
+class Link : public ::testing::Test
+{
 protected:
 	void SetUp() override
 	{
@@ -54,9 +56,9 @@ protected:
 	cxipi_link *open_host(int expect = 0)
 	{
 		int err = 1;
-		cxipi_link *l = cxipi_link_open_host(&test_env::env, shm_.data(),
-						     shm_.size() * 4, &geo_, 3,
-						     &err);
+		cxipi_link *l =
+			cxipi_link_open_host(&test_env::env, shm_.data(),
+					     shm_.size() * 4, &geo_, 3, &err);
 		EXPECT_EQ(err, expect);
 		return l;
 	}
@@ -218,29 +220,29 @@ TEST_F(Link, EndpointRefusesBadHeaders)
 	};
 	const unsigned d0 = CXIPI_LINK_H_BANKS;
 	const Case cases[] = {
-		{CXIPI_LINK_H_MAGIC, 0x12345678, -CXIPI_EPROTO},
-		{CXIPI_LINK_H_VERSION, 2, -CXIPI_EPROTO},
-		{CXIPI_LINK_H_STATE, CXIPI_LINK_DOWN, -CXIPI_EAGAIN},
-		{CXIPI_LINK_H_NR_BANKS, 0, -CXIPI_EPROTO},
-		{CXIPI_LINK_H_NR_BANKS, 5, -CXIPI_EPROTO},
-		{CXIPI_LINK_H_NR_BANKS, 0xffffffff, -CXIPI_EPROTO},
-		{CXIPI_LINK_H_NR_CPUS, 0, -CXIPI_EPROTO},
-		{CXIPI_LINK_H_NR_CPUS, 5000, -CXIPI_EPROTO},
-		{CXIPI_LINK_H_COPROC_CPU, kCpus, -CXIPI_EPROTO},
-		{CXIPI_LINK_H_BYTES, 0x7fffffff, -CXIPI_EPROTO},
-		{CXIPI_LINK_H_PEER_OFFSET, 0, -CXIPI_EPROTO},
-		{CXIPI_LINK_H_PEER_BYTES, 1u << 30, -CXIPI_EPROTO},
-		{d0 + CXIPI_LINK_B_NR_HWIRQS, 0, -CXIPI_EPROTO},
-		{d0 + CXIPI_LINK_B_NR_HWIRQS, 1u << 20, -CXIPI_EPROTO},
-		{d0 + CXIPI_LINK_B_NR_HWIRQS, 65, -CXIPI_EPROTO},
-		{d0 + CXIPI_LINK_B_DOWN_OFFSET, 0, -CXIPI_EPROTO},
-		{d0 + CXIPI_LINK_B_ACK_OFFSET, 0xfffffff0, -CXIPI_EPROTO},
-		{d0 + CXIPI_LINK_BANK_WORDS + CXIPI_LINK_B_UP_OFFSET, 4,
-		 -CXIPI_EPROTO},
+		{ CXIPI_LINK_H_MAGIC, 0x12345678, -CXIPI_EPROTO },
+		{ CXIPI_LINK_H_VERSION, 2, -CXIPI_EPROTO },
+		{ CXIPI_LINK_H_STATE, CXIPI_LINK_DOWN, -CXIPI_EAGAIN },
+		{ CXIPI_LINK_H_NR_BANKS, 0, -CXIPI_EPROTO },
+		{ CXIPI_LINK_H_NR_BANKS, 5, -CXIPI_EPROTO },
+		{ CXIPI_LINK_H_NR_BANKS, 0xffffffff, -CXIPI_EPROTO },
+		{ CXIPI_LINK_H_NR_CPUS, 0, -CXIPI_EPROTO },
+		{ CXIPI_LINK_H_NR_CPUS, 5000, -CXIPI_EPROTO },
+		{ CXIPI_LINK_H_COPROC_CPU, kCpus, -CXIPI_EPROTO },
+		{ CXIPI_LINK_H_BYTES, 0x7fffffff, -CXIPI_EPROTO },
+		{ CXIPI_LINK_H_PEER_OFFSET, 0, -CXIPI_EPROTO },
+		{ CXIPI_LINK_H_PEER_BYTES, 1u << 30, -CXIPI_EPROTO },
+		{ d0 + CXIPI_LINK_B_NR_HWIRQS, 0, -CXIPI_EPROTO },
+		{ d0 + CXIPI_LINK_B_NR_HWIRQS, 1u << 20, -CXIPI_EPROTO },
+		{ d0 + CXIPI_LINK_B_NR_HWIRQS, 65, -CXIPI_EPROTO },
+		{ d0 + CXIPI_LINK_B_DOWN_OFFSET, 0, -CXIPI_EPROTO },
+		{ d0 + CXIPI_LINK_B_ACK_OFFSET, 0xfffffff0, -CXIPI_EPROTO },
+		{ d0 + CXIPI_LINK_BANK_WORDS + CXIPI_LINK_B_UP_OFFSET, 4,
+		  -CXIPI_EPROTO },
 	};
 	for (const Case &c : cases) {
-		SCOPED_TRACE(testing::Message() << "word " << c.word << " = "
-						<< c.value);
+		SCOPED_TRACE(testing::Message()
+			     << "word " << c.word << " = " << c.value);
 		const uint32_t saved = host_word(c.word);
 		host_word(c.word) = c.value;
 		EXPECT_EQ(open_endpoint(c.err), nullptr);
@@ -273,7 +275,8 @@ TEST_F(Link, CountersGoingBackwardsAreCountedNotDelivered)
 {
 	ASSERT_EQ(cxipi_link_post(end_, 0, 1, 1), 0);
 	EXPECT_EQ(scan(host_).size(), 1u);
-	const unsigned up0 = host_word(CXIPI_LINK_H_BANKS + CXIPI_LINK_B_UP_OFFSET) / 4;
+	const unsigned up0 =
+		host_word(CXIPI_LINK_H_BANKS + CXIPI_LINK_B_UP_OFFSET) / 4;
 	shm_[up0 + 1 * 64 + 1] = 0; // the peer lost its count
 	EXPECT_TRUE(scan(host_).empty());
 	EXPECT_EQ(stats(host_).backwards, 1u);
@@ -293,8 +296,8 @@ TEST_F(Link, GarbageOnlyYieldsDoorbellsOfTheGeometry)
 	unsigned long events = 0;
 	for (int round = 0; round < 300; round++) {
 		// Half the rounds keep the peer's header, so scans happen.
-		const uint32_t keep[5] = {shm_[p], shm_[p + 1], shm_[p + 2],
-					  shm_[p + 3], shm_[p + 4]};
+		const uint32_t keep[5] = { shm_[p], shm_[p + 1], shm_[p + 2],
+					   shm_[p + 3], shm_[p + 4] };
 		for (size_t i = 0; i < layout_words; i++)
 			if (rng() % 4 == 0)
 				shm_[i] = rng() % 3 ? rng() : rng() % 4;
@@ -338,7 +341,8 @@ TEST_F(Link, GarbageOnlyYieldsDoorbellsOfTheGeometry)
 			EXPECT_LE(cxipi_link_bytes(&g), layout_words * 4);
 			cxipi_link_close(&test_env::env, l);
 		} else {
-			EXPECT_TRUE(err == -CXIPI_EPROTO || err == -CXIPI_EAGAIN);
+			EXPECT_TRUE(err == -CXIPI_EPROTO ||
+				    err == -CXIPI_EAGAIN);
 		}
 	}
 }

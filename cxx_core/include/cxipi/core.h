@@ -518,8 +518,8 @@ size_t cxipi_link_bytes(const struct cxipi_link_geometry *geo);
  * OWNERSHIP: the caller owns the result until cxipi_link_close(); @shm
  * is borrowed for as long.
  */
-struct cxipi_link *cxipi_link_open_host(const struct cxipi_env *env,
-					void *shm, size_t bytes,
+struct cxipi_link *cxipi_link_open_host(const struct cxipi_env *env, void *shm,
+					size_t bytes,
 					const struct cxipi_link_geometry *geo,
 					unsigned int self_id, int *err);
 /*
@@ -539,6 +539,25 @@ void cxipi_link_close(const struct cxipi_env *env, struct cxipi_link *link);
 /* The geometry the link was opened with. */
 void cxipi_link_get_geometry(const struct cxipi_link *link,
 			     struct cxipi_link_geometry *geo);
+
+/**
+ * struct cxipi_link_offsets - where a link's layout put each array
+ * @bytes: bytes the layout uses
+ * @peer: the peer area's offset
+ * @down: each bank's down counters
+ * @ack: each bank's acks
+ * @up: each bank's up counters
+ */
+struct cxipi_link_offsets {
+	unsigned int bytes;
+	unsigned int peer;
+	unsigned int down[CXIPI_LINK_MAX_BANKS];
+	unsigned int ack[CXIPI_LINK_MAX_BANKS];
+	unsigned int up[CXIPI_LINK_MAX_BANKS];
+};
+
+void cxipi_link_get_offsets(const struct cxipi_link *link,
+			    struct cxipi_link_offsets *offsets);
 
 /*
  * Ring doorbell @hwirq of @bank at @cpu: the coprocessor (host; @cpu must

@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The doorbell link transport: a coprocessor CPU of cxipi's domains that
+ * is another machine, behind a doorbell device and shared memory.  The
+ * device here is QEMU's ivshmem-doorbell (PCI 1af4:1110): BAR0 holds its
+ * registers, BAR2 the shared memory, and a write of (peer << 16 | vector)
+ * to its Doorbell register raises that MSI-X vector in the peer.  The
+ * layout of the shared memory and the rules of the rings are the core's
+ * (cxx_core/link.hpp, Documentation/cxipi-link.rst); this file binds them
+ * to the device, in one of two roles:
+ *
+ *  host: Linux's side.  Doorbells rung at the coprocessor CPU latch in its
+ *	bank as at any coprocessor; the link takes them from there into
+ *	shared memory and rings the peer.  The peer's rings come in as an
+ *	interrupt, and each is delivered, as a coprocessor's raise, at the
+ *	Linux CPU it names, if and only if the hwirq is that CPU's doorbell
+ *	in a reservation that targets the coprocessor too.
+ *  endpoint: the coprocessor's side, for when the other machine runs
+ *	cxipi too (a test peer, or a board's firmware written against the
+ *	same layout): it counts the doorbells it receives, rings back by
+ *	its echo rules, and rings on request (sysfs, sysfs_link.c).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io.h>
+#include <linux/irq.h>
+#include <linux/irqdesc.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+
+#include "link.h"
+
+/* ivshmem-doorbell's BAR0 registers (QEMU docs/specs/ivshmem-spec.txt). */
+#define CXIPI_IVSHMEM_IVPOSITION 8
+#define CXIPI_IVSHMEM_DOORBELL 12
+#define CXIPI_IVSHMEM_REGS_BAR 0
+#define CXIPI_IVSHMEM_SHM_BAR 2
+/* The one vector a link uses: each side's doorbells raise vector 0. */
+#define CXIPI_LINK_VECTOR 0
+
+static char *link_role = "host";
+module_param(link_role, charp, 0444);
+MODULE_PARM_DESC(link_role, "host (default), endpoint or none");
+
+static int link_cpu = -1;
+module_param(link_cpu, int, 0444);
+MODULE_PARM_DESC(link_cpu, "host: the peer's CPU (default: last offline one)");
+
+/* Per CPU, the host link whose peer that coprocessor CPU is; RCU. */
+static struct cxipi_link_dev __rcu **cxipi_coproc_links;
+
+static const struct cxipi_env *cxipi_link_env = &cxipi_env;
+
+/* The bank of a domain: its index in cxipi_domains[]. */
+static int cxipi_bank_of(const struct cxipi_domain *dom)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cxipi_domains); i++)
+		if (cxipi_domains[i] == dom)
+			return i;
+	return -1;
+}
+
+/* Raise the peer's interrupt; L1: writel() orders the counters before. */
+static void cxipi_link_ring_peer(struct cxipi_link_dev *ld)
+{
+	struct cxipi_link_peer peer;
+
+	cxipi_link_get_peer(ld->link, &peer);
+	if (peer.id < 0)
+		return;
+	writel((u32)peer.id << 16 | CXIPI_LINK_VECTOR,
+	       ld->regs + CXIPI_IVSHMEM_DOORBELL);
+	cxipi_link_count(&ld->rings);
+}
+
+/* Move what latched at the coprocessor on @dom into shared memory. */
+static void cxipi_link_pump_locked(struct cxipi_link_dev *ld,
+				   struct cxipi_domain *dom)
+{
+	irq_hw_number_t hwirq;
+	bool posted = false;
+	int bank = cxipi_bank_of(dom), err;
+
+	lockdep_assert_held(&ld->post_lock);
+	if (bank < 0)
+		return;
+	while (cxipi_coproc_take(dom->domain, ld->cpu, &hwirq) == 1) {
+		/* Cannot fail: the bank was sized from this domain. */
+		err = cxipi_link_post(ld->link, bank, ld->cpu, hwirq);
+		if (!WARN_ON_ONCE(err))
+			posted = true;
+	}
+	if (posted)
+		cxipi_link_ring_peer(ld);
+}
+
+static void cxipi_link_pump_all(struct cxipi_link_dev *ld)
+{
+	unsigned long flags;
+	int i;
+
+	raw_spin_lock_irqsave(&ld->post_lock, flags);
+	for (i = 0; i < ARRAY_SIZE(cxipi_domains); i++)
+		cxipi_link_pump_locked(ld, cxipi_domains[i]);
+	raw_spin_unlock_irqrestore(&ld->post_lock, flags);
+}
+
+/**
+ * cxipi_link_forward() - hand doorbells latched at a coprocessor to its link
+ * @dom: the domain of the doorbells
+ * @cpu: a CPU that is not online
+ *
+ * Called after a doorbell was rung at @cpu.  Without a link, or when
+ * Linux owns @cpu, the doorbells stay latched in its bank.
+ *
+ * Context: any context; lock-free but for the link's raw spinlock.
+ */
+void cxipi_link_forward(struct cxipi_domain *dom, unsigned int cpu)
+{
+	struct cxipi_link_dev *ld;
+	unsigned long flags;
+
+	if (!cxipi_coproc_links || cpu >= nr_cpu_ids)
+		return;
+	rcu_read_lock();
+	ld = rcu_dereference(cxipi_coproc_links[cpu]);
+	if (ld) {
+		raw_spin_lock_irqsave(&ld->post_lock, flags);
+		cxipi_link_pump_locked(ld, dom);
+		raw_spin_unlock_irqrestore(&ld->post_lock, flags);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * Whether the peer may ring @hwirq of @dom at @cpu: it must be @cpu's
+ * doorbell in a reservation that targets the peer's CPU too.  In hard irq,
+ * an RCU read-side section: the descriptor and the reservation stay.
+ */
+static bool cxipi_link_may_deliver(struct cxipi_link_dev *ld,
+				   struct cxipi_domain *dom, unsigned int cpu,
+				   unsigned int hwirq)
+{
+	struct cxipi_resv *resv;
+	struct irq_desc *desc;
+	unsigned int virq;
+
+	if (cpu >= nr_cpu_ids || cpu == ld->cpu || hwirq >= dom->nr_hwirqs)
+		return false;
+	desc = READ_ONCE(dom->descs[hwirq]);
+	if (!desc)
+		return false;
+	virq = irq_desc_get_irq(desc);
+	resv = cxipi_resv_lookup(virq);
+	return resv && cxipi_resv_virq_of(resv, ld->cpu) &&
+	       cxipi_resv_virq_of(resv, cpu) == virq;
+}
+
+static void cxipi_link_host_event(struct cxipi_link_dev *ld,
+				  const struct cxipi_link_event *ev)
+{
+	struct cxipi_domain *dom = ev->bank < ARRAY_SIZE(cxipi_domains) ?
+					   cxipi_domains[ev->bank] :
+					   NULL;
+	struct device *dev = &ld->pdev->dev;
+
+	if (!dom || !cxipi_link_may_deliver(ld, dom, ev->cpu, ev->hwirq)) {
+		cxipi_link_count(&ld->rejected);
+		dev_warn_ratelimited(dev,
+				     "peer rang %u/%u at CPU %u: not its\n",
+				     ev->bank, ev->hwirq, ev->cpu);
+		return;
+	}
+	cxipi_link_count(&ld->delivered);
+	cxipi_ring(dom, ev->cpu, ev->hwirq);
+}
+
+static void cxipi_link_endpoint_event(struct cxipi_link_dev *ld,
+				      const struct cxipi_link_event *ev)
+{
+	unsigned int slot = ld->bank_base[ev->bank] + ev->hwirq;
+	const struct cxipi_link_echo *echo;
+	bool posted = false;
+	unsigned int i;
+
+	if (slot < ld->nr_received)
+		cxipi_link_count(&ld->received[slot]);
+	cxipi_link_count(&ld->delivered);
+	raw_spin_lock(&ld->post_lock);
+	for (i = 0; i < ld->nr_echoes; i++) {
+		echo = &ld->echoes[i];
+		if (echo->bank == ev->bank && echo->hwirq == ev->hwirq &&
+		    !cxipi_link_post(ld->link, echo->bank, echo->to_cpu,
+				     echo->to_hwirq))
+			posted = true;
+	}
+	if (posted)
+		cxipi_link_ring_peer(ld);
+	raw_spin_unlock(&ld->post_lock);
+}
+
+/* Take what the other side rang; from its interrupt, or on (re)opening. */
+static void cxipi_link_scan(struct cxipi_link_dev *ld)
+{
+	struct cxipi_link_event ev;
+	unsigned int cursor = 0;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&ld->scan_lock, flags);
+	if (!ld->link || cxipi_link_scan_begin(ld->link)) {
+		/* The endpoint (re)opens in task context. */
+		if (ld->role == CXIPI_LINK_ENDPOINT)
+			schedule_delayed_work(&ld->open_work, 0);
+		raw_spin_unlock_irqrestore(&ld->scan_lock, flags);
+		return;
+	}
+	while (cxipi_link_scan_next(ld->link, &cursor, &ev)) {
+		if (ld->role == CXIPI_LINK_HOST)
+			cxipi_link_host_event(ld, &ev);
+		else
+			cxipi_link_endpoint_event(ld, &ev);
+	}
+	raw_spin_unlock_irqrestore(&ld->scan_lock, flags);
+	/* Anything latched before the peer came: it is there now. */
+	if (ld->role == CXIPI_LINK_HOST)
+		cxipi_link_pump_all(ld);
+}
+
+static irqreturn_t cxipi_link_irq(int irq, void *data)
+{
+	struct cxipi_link_dev *ld = data;
+
+	cxipi_link_count(&ld->interrupts);
+	cxipi_link_scan(ld);
+	return IRQ_HANDLED;
+}
+
+/**
+ * cxipi_link_raise() - the endpoint rings a doorbell at a Linux CPU
+ * @ld: an endpoint link
+ * @bank: the bank (0: cxipi-percpu, 1: cxipi-single)
+ * @cpu: the host's CPU
+ * @hwirq: the doorbell, as the host's ipi_get_hwirq() gave it
+ * @times: how many rings, each with its own doorbell write
+ *
+ * Return: 0, -ENOTCONN while the host is not up, -EINVAL for a doorbell
+ * outside the layout.
+ */
+int cxipi_link_raise(struct cxipi_link_dev *ld, unsigned int bank,
+		     unsigned int cpu, unsigned int hwirq, unsigned int times)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	raw_spin_lock_irqsave(&ld->post_lock, flags);
+	if (!ld->link)
+		ret = -ENOTCONN;
+	while (!ret && times--) {
+		ret = cxipi_link_post(ld->link, bank, cpu, hwirq);
+		if (!ret)
+			cxipi_link_ring_peer(ld);
+	}
+	raw_spin_unlock_irqrestore(&ld->post_lock, flags);
+	return ret;
+}
+
+/**
+ * cxipi_link_ring_raw() - ring the other side's interrupt, nothing posted
+ * @ld: a link
+ * @times: how many doorbell writes
+ *
+ * The other side's flood: each ring makes it scan and find nothing new.
+ */
+void cxipi_link_ring_raw(struct cxipi_link_dev *ld, unsigned int times)
+{
+	unsigned long flags;
+
+	while (times--) {
+		raw_spin_lock_irqsave(&ld->post_lock, flags);
+		if (ld->link)
+			cxipi_link_ring_peer(ld);
+		raw_spin_unlock_irqrestore(&ld->post_lock, flags);
+		cond_resched();
+	}
+}
+
+/* Where the endpoint keeps its count of each bank's doorbells. */
+static int cxipi_link_alloc_received(struct cxipi_link_dev *ld)
+{
+	struct cxipi_link_geometry geo;
+	unsigned long *received, flags;
+	unsigned int b, total = 0;
+
+	cxipi_link_get_geometry(ld->link, &geo);
+	for (b = 0; b < geo.nr_banks; b++) {
+		ld->bank_base[b] = total;
+		total += geo.nr_hwirqs[b];
+	}
+	received = kcalloc(total, sizeof(*received), GFP_KERNEL);
+	raw_spin_lock_irqsave(&ld->scan_lock, flags);
+	swap(ld->received, received);
+	ld->nr_received = ld->received ? total : 0;
+	ld->nr_banks = ld->received ? geo.nr_banks : 0;
+	raw_spin_unlock_irqrestore(&ld->scan_lock, flags);
+	kfree(received);
+	return ld->received ? 0 : -ENOMEM;
+}
+
+/*
+ * The endpoint opens once the host is up, and again whenever the host's
+ * layout changes; until then it tries every 100 ms.
+ */
+static void cxipi_link_open_fn(struct work_struct *work)
+{
+	struct delayed_work *dwork = to_delayed_work(work);
+	struct cxipi_link_dev *ld =
+		container_of(dwork, struct cxipi_link_dev, open_work);
+	struct cxipi_link *old, *link;
+	unsigned long flags;
+	int err;
+
+	mutex_lock(&ld->open_lock);
+	raw_spin_lock_irqsave(&ld->scan_lock, flags);
+	err = ld->link ? cxipi_link_scan_begin(ld->link) : -ENOTCONN;
+	raw_spin_unlock_irqrestore(&ld->scan_lock, flags);
+	if (!err)
+		goto out;
+	link = cxipi_link_open_endpoint(cxipi_link_env, ld->shm, ld->shm_bytes,
+					ld->self_id, &err);
+	if (!link) {
+		if (err != ld->open_error)
+			dev_info(&ld->pdev->dev,
+				 "endpoint: host not ready (%d), retrying\n",
+				 err);
+		ld->open_error = err;
+		schedule_delayed_work(&ld->open_work, HZ / 10);
+		goto out;
+	}
+	raw_spin_lock_irqsave(&ld->scan_lock, flags);
+	raw_spin_lock(&ld->post_lock);
+	old = ld->link;
+	ld->link = link;
+	raw_spin_unlock(&ld->post_lock);
+	raw_spin_unlock_irqrestore(&ld->scan_lock, flags);
+	cxipi_link_close(cxipi_link_env, old);
+	ld->open_error = 0;
+	if (cxipi_link_alloc_received(ld))
+		dev_warn(&ld->pdev->dev,
+			 "endpoint: no memory for its counts\n");
+	dev_info(&ld->pdev->dev, "endpoint: linked as doorbell id %u\n",
+		 ld->self_id);
+	/* Hello: the host delivers nothing for it, but learns our id. */
+	cxipi_link_ring_raw(ld, 1);
+	/* What the host rang while we were away. */
+	cxipi_link_scan(ld);
+out:
+	mutex_unlock(&ld->open_lock);
+}
+
+/* The highest possible CPU that is not online: a coprocessor. */
+static int cxipi_link_pick_cpu(void)
+{
+	int cpu, pick = -ENODEV;
+
+	if (link_cpu >= 0)
+		return link_cpu < nr_cpu_ids && cpu_possible(link_cpu) &&
+				       !cpu_online(link_cpu) ?
+			       link_cpu :
+			       -EBUSY;
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu))
+			pick = cpu;
+	return pick;
+}
+
+static int cxipi_link_bind_host(struct cxipi_link_dev *ld)
+{
+	struct cxipi_link_geometry geo = {};
+	int cpu = cxipi_link_pick_cpu(), err, i;
+
+	if (cpu < 0) {
+		dev_err(&ld->pdev->dev,
+			"host: no coprocessor CPU (link_cpu=%d must be possible and not online)\n",
+			link_cpu);
+		return cpu;
+	}
+	ld->cpu = cpu;
+	geo.nr_cpus = nr_cpu_ids;
+	geo.coproc_cpu = cpu;
+	geo.nr_banks = ARRAY_SIZE(cxipi_domains);
+	for (i = 0; i < ARRAY_SIZE(cxipi_domains); i++)
+		geo.nr_hwirqs[i] = cxipi_domains[i]->nr_hwirqs;
+	ld->link = cxipi_link_open_host(cxipi_link_env, ld->shm, ld->shm_bytes,
+					&geo, ld->self_id, &err);
+	if (!ld->link) {
+		dev_err(&ld->pdev->dev,
+			"host: %zu bytes of shared memory, the layout needs %zu: %d\n",
+			ld->shm_bytes, cxipi_link_bytes(&geo), err);
+		return err;
+	}
+	if (rcu_access_pointer(cxipi_coproc_links[cpu])) {
+		cxipi_link_close(cxipi_link_env, ld->link);
+		ld->link = NULL;
+		dev_err(&ld->pdev->dev, "host: CPU %d already has a link\n",
+			cpu);
+		return -EBUSY;
+	}
+	rcu_assign_pointer(cxipi_coproc_links[cpu], ld);
+	dev_info(&ld->pdev->dev,
+		 "host: coprocessor CPU %d behind doorbell id %u's peer\n", cpu,
+		 ld->self_id);
+	return 0;
+}
+
+static int cxipi_link_probe(struct pci_dev *pdev,
+			    const struct pci_device_id *id)
+{
+	struct cxipi_link_dev *ld;
+	resource_size_t start, len;
+	int ret;
+
+	if (!strcmp(link_role, "none"))
+		return -ENODEV;
+	ld = devm_kzalloc(&pdev->dev, sizeof(*ld), GFP_KERNEL);
+	if (!ld)
+		return -ENOMEM;
+	ld->pdev = pdev;
+	ld->role = strcmp(link_role, "endpoint") ? CXIPI_LINK_HOST :
+						   CXIPI_LINK_ENDPOINT;
+	raw_spin_lock_init(&ld->post_lock);
+	raw_spin_lock_init(&ld->scan_lock);
+	mutex_init(&ld->open_lock);
+	INIT_DELAYED_WORK(&ld->open_work, cxipi_link_open_fn);
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	ret = pcim_iomap_regions(pdev, BIT(CXIPI_IVSHMEM_REGS_BAR),
+				 KBUILD_MODNAME);
+	if (ret)
+		return ret;
+	ld->regs = pcim_iomap_table(pdev)[CXIPI_IVSHMEM_REGS_BAR];
+	start = pci_resource_start(pdev, CXIPI_IVSHMEM_SHM_BAR);
+	len = pci_resource_len(pdev, CXIPI_IVSHMEM_SHM_BAR);
+	if (!len ||
+	    !devm_request_mem_region(&pdev->dev, start, len, KBUILD_MODNAME)) {
+		dev_err(&pdev->dev, "no shared memory in BAR2\n");
+		return -ENODEV;
+	}
+	/* Memory, not registers: cached, and read as the core reads RAM. */
+	ld->shm = devm_memremap(&pdev->dev, start, len, MEMREMAP_WB);
+	if (IS_ERR(ld->shm))
+		return PTR_ERR(ld->shm);
+	ld->shm_bytes = len;
+	ld->self_id = readl(ld->regs + CXIPI_IVSHMEM_IVPOSITION);
+
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);
+	if (ret < 0) {
+		dev_err(&pdev->dev,
+			"no MSI-X vector (the doorbell device needs one): %d\n",
+			ret);
+		return ret;
+	}
+	if (ld->role == CXIPI_LINK_HOST) {
+		ret = cxipi_link_bind_host(ld);
+		if (ret)
+			return ret;
+	}
+	ret = request_irq(pci_irq_vector(pdev, CXIPI_LINK_VECTOR),
+			  cxipi_link_irq, 0, "cxipi-link", ld);
+	if (ret)
+		goto err_link;
+	ret = cxipi_link_sysfs_add(ld);
+	if (ret)
+		goto err_irq;
+	pci_set_drvdata(pdev, ld);
+	if (ld->role == CXIPI_LINK_ENDPOINT) {
+		schedule_delayed_work(&ld->open_work, 0);
+	} else {
+		/* Hello, and whatever latched at the CPU before us. */
+		cxipi_link_ring_raw(ld, 1);
+		cxipi_link_pump_all(ld);
+	}
+	return 0;
+
+err_irq:
+	free_irq(pci_irq_vector(pdev, CXIPI_LINK_VECTOR), ld);
+err_link:
+	if (ld->role == CXIPI_LINK_HOST) {
+		RCU_INIT_POINTER(cxipi_coproc_links[ld->cpu], NULL);
+		synchronize_rcu();
+		cxipi_link_close(cxipi_link_env, ld->link);
+	}
+	return ret;
+}
+
+static void cxipi_link_remove(struct pci_dev *pdev)
+{
+	struct cxipi_link_dev *ld = pci_get_drvdata(pdev);
+
+	cxipi_link_sysfs_del(ld);
+	if (ld->role == CXIPI_LINK_HOST) {
+		/* No send reaches the link after the grace period. */
+		RCU_INIT_POINTER(cxipi_coproc_links[ld->cpu], NULL);
+		synchronize_rcu();
+	}
+	free_irq(pci_irq_vector(pdev, CXIPI_LINK_VECTOR), ld);
+	cancel_delayed_work_sync(&ld->open_work);
+	/* Says down: the peer's rings latch in shared memory meanwhile. */
+	cxipi_link_close(cxipi_link_env, ld->link);
+	kfree(ld->received);
+}
+
+static const struct pci_device_id cxipi_link_ids[] = {
+	{ PCI_DEVICE(PCI_VENDOR_ID_REDHAT_QUMRANET, 0x1110) }, {}
+};
+MODULE_DEVICE_TABLE(pci, cxipi_link_ids);
+
+static struct pci_driver cxipi_link_driver = {
+	.name = "cxipi-link",
+	.id_table = cxipi_link_ids,
+	.probe = cxipi_link_probe,
+	.remove = cxipi_link_remove,
+};
+
+/**
+ * cxipi_link_init() - bind the doorbell devices present, and later ones
+ *
+ * Return: 0 or -errno.
+ */
+int cxipi_link_init(void)
+{
+	int ret;
+
+	if (strcmp(link_role, "host") && strcmp(link_role, "endpoint") &&
+	    strcmp(link_role, "none")) {
+		pr_warn("link_role must be host, endpoint or none\n");
+		return -EINVAL;
+	}
+	cxipi_coproc_links =
+		kcalloc(nr_cpu_ids, sizeof(*cxipi_coproc_links), GFP_KERNEL);
+	if (!cxipi_coproc_links)
+		return -ENOMEM;
+	ret = cxipi_link_sysfs_init();
+	if (ret)
+		goto err;
+	ret = pci_register_driver(&cxipi_link_driver);
+	if (ret)
+		goto err_sysfs;
+	return 0;
+err_sysfs:
+	cxipi_link_sysfs_exit();
+err:
+	kfree(cxipi_coproc_links);
+	cxipi_coproc_links = NULL;
+	return ret;
+}
+
+/**
+ * cxipi_link_exit() - unbind every link
+ */
+void cxipi_link_exit(void)
+{
+	pci_unregister_driver(&cxipi_link_driver);
+	cxipi_link_sysfs_exit();
+	kfree(cxipi_coproc_links);
+	cxipi_coproc_links = NULL;
+}
