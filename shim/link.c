@@ -49,8 +49,17 @@ static int link_cpu = -1;
 module_param(link_cpu, int, 0444);
 MODULE_PARM_DESC(link_cpu, "host: the peer's CPU (default: last offline one)");
 
-/* Per CPU, the host link whose peer that coprocessor CPU is; RCU. */
-static struct cxipi_link_dev __rcu **cxipi_coproc_links;
+/*
+ * Per CPU, the host link whose peer that coprocessor CPU is.  The array and
+ * its entries are both RCU: a send may be ringing while cxipi unloads.
+ */
+static struct cxipi_link_dev __rcu *__rcu *cxipi_coproc_links;
+
+/* The array, for its writers: probe, remove, init and exit. */
+static struct cxipi_link_dev __rcu **cxipi_links_array(void)
+{
+	return rcu_dereference_protected(cxipi_coproc_links, true);
+}
 
 static const struct cxipi_env *cxipi_link_env = &cxipi_env;
 
@@ -122,13 +131,13 @@ static void cxipi_link_pump_all(struct cxipi_link_dev *ld)
  */
 void cxipi_link_forward(struct cxipi_domain *dom, unsigned int cpu)
 {
+	struct cxipi_link_dev __rcu **links;
 	struct cxipi_link_dev *ld;
 	unsigned long flags;
 
-	if (!cxipi_coproc_links || cpu >= nr_cpu_ids)
-		return;
 	rcu_read_lock();
-	ld = rcu_dereference(cxipi_coproc_links[cpu]);
+	links = rcu_dereference(cxipi_coproc_links);
+	ld = links && cpu < nr_cpu_ids ? rcu_dereference(links[cpu]) : NULL;
 	if (ld) {
 		raw_spin_lock_irqsave(&ld->post_lock, flags);
 		cxipi_link_pump_locked(ld, dom);
@@ -403,14 +412,14 @@ static int cxipi_link_bind_host(struct cxipi_link_dev *ld)
 			ld->shm_bytes, cxipi_link_bytes(&geo), err);
 		return err;
 	}
-	if (rcu_access_pointer(cxipi_coproc_links[cpu])) {
+	if (rcu_access_pointer(cxipi_links_array()[cpu])) {
 		cxipi_link_close(cxipi_link_env, ld->link);
 		ld->link = NULL;
 		dev_err(&ld->pdev->dev, "host: CPU %d already has a link\n",
 			cpu);
 		return -EBUSY;
 	}
-	rcu_assign_pointer(cxipi_coproc_links[cpu], ld);
+	rcu_assign_pointer(cxipi_links_array()[cpu], ld);
 	dev_info(&ld->pdev->dev,
 		 "host: coprocessor CPU %d behind doorbell id %u's peer\n", cpu,
 		 ld->self_id);
@@ -492,7 +501,7 @@ err_irq:
 	free_irq(pci_irq_vector(pdev, CXIPI_LINK_VECTOR), ld);
 err_link:
 	if (ld->role == CXIPI_LINK_HOST) {
-		RCU_INIT_POINTER(cxipi_coproc_links[ld->cpu], NULL);
+		RCU_INIT_POINTER(cxipi_links_array()[ld->cpu], NULL);
 		synchronize_rcu();
 		cxipi_link_close(cxipi_link_env, ld->link);
 	}
@@ -506,7 +515,7 @@ static void cxipi_link_remove(struct pci_dev *pdev)
 	cxipi_link_sysfs_del(ld);
 	if (ld->role == CXIPI_LINK_HOST) {
 		/* No send reaches the link after the grace period. */
-		RCU_INIT_POINTER(cxipi_coproc_links[ld->cpu], NULL);
+		RCU_INIT_POINTER(cxipi_links_array()[ld->cpu], NULL);
 		synchronize_rcu();
 	}
 	free_irq(pci_irq_vector(pdev, CXIPI_LINK_VECTOR), ld);
@@ -528,6 +537,16 @@ static struct pci_driver cxipi_link_driver = {
 	.remove = cxipi_link_remove,
 };
 
+/* Unpublish the array; free it once no send can be reading it. */
+static void cxipi_links_free(void)
+{
+	struct cxipi_link_dev __rcu **links = cxipi_links_array();
+
+	RCU_INIT_POINTER(cxipi_coproc_links, NULL);
+	synchronize_rcu();
+	kfree(links);
+}
+
 /**
  * cxipi_link_init() - bind the doorbell devices present, and later ones
  *
@@ -535,6 +554,7 @@ static struct pci_driver cxipi_link_driver = {
  */
 int cxipi_link_init(void)
 {
+	struct cxipi_link_dev __rcu **links;
 	int ret;
 
 	if (strcmp(link_role, "host") && strcmp(link_role, "endpoint") &&
@@ -542,10 +562,10 @@ int cxipi_link_init(void)
 		pr_warn("link_role must be host, endpoint or none\n");
 		return -EINVAL;
 	}
-	cxipi_coproc_links =
-		kcalloc(nr_cpu_ids, sizeof(*cxipi_coproc_links), GFP_KERNEL);
-	if (!cxipi_coproc_links)
+	links = kcalloc(nr_cpu_ids, sizeof(*links), GFP_KERNEL);
+	if (!links)
 		return -ENOMEM;
+	rcu_assign_pointer(cxipi_coproc_links, links);
 	ret = cxipi_link_sysfs_init();
 	if (ret)
 		goto err;
@@ -556,8 +576,7 @@ int cxipi_link_init(void)
 err_sysfs:
 	cxipi_link_sysfs_exit();
 err:
-	kfree(cxipi_coproc_links);
-	cxipi_coproc_links = NULL;
+	cxipi_links_free();
 	return ret;
 }
 
@@ -568,6 +587,5 @@ void cxipi_link_exit(void)
 {
 	pci_unregister_driver(&cxipi_link_driver);
 	cxipi_link_sysfs_exit();
-	kfree(cxipi_coproc_links);
-	cxipi_coproc_links = NULL;
+	cxipi_links_free();
 }
