@@ -77,6 +77,18 @@ inline void rmb()
 #endif
 }
 
+// smp_wmb(): earlier stores stay before later stores.  x86 never reorders
+// stores with stores: a compiler barrier there, a store fence elsewhere
+// (arm64: dmb ishst; GCC's release fence is dmb ish, which includes it).
+inline void wmb()
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+#else
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+#endif
+}
+
 // READ_ONCE(): one load, not torn, not repeated, not ordered.  Usable in
 // constant evaluation, where there is nothing to race with.
 template <typename T> constexpr T read_once(const T *where)

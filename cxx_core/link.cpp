@@ -220,10 +220,16 @@ Result<Link *> Link::open_host(const cxipi_env &env, void *shm, size_t bytes,
 		read_once(&h[CXIPI_LINK_H_NR_BANKS]) == lay.nr_banks &&
 		header_matches(h, lay);
 	U32 generation = read_once(&h[CXIPI_LINK_H_GENERATION]);
-	if (!same) {
-		// L3: an endpoint sees the new generation only after the
-		// new layout, and the peer area zeroed.
-		zero_words(h, lay.bytes / 4);
+	if (!same || generation % 2) {
+		// L3: odd while the layout is rewritten (a seqcount), so
+		// that an endpoint accepts it only before or after; the
+		// generation word itself is never zeroed.
+		generation = (generation + 1) | 1;
+		write_once(&h[CXIPI_LINK_H_GENERATION], generation);
+		wmb();
+		zero_words(h, CXIPI_LINK_H_GENERATION);
+		zero_words(&h[CXIPI_LINK_H_GENERATION + 1],
+			   lay.bytes / 4 - CXIPI_LINK_H_GENERATION - 1);
 		write_once(&h[CXIPI_LINK_H_MAGIC], CXIPI_LINK_HOST_MAGIC);
 		write_once(&h[CXIPI_LINK_H_VERSION], CXIPI_LINK_VERSION);
 		write_once(&h[CXIPI_LINK_H_BYTES], lay.bytes);
@@ -259,6 +265,8 @@ Result<Link *> Link::open_endpoint(const cxipi_env &env, void *shm,
 	if (load_acquire(&h[CXIPI_LINK_H_STATE]) != CXIPI_LINK_UP)
 		return Errc::again;
 	const U32 generation = load_acquire(&h[CXIPI_LINK_H_GENERATION]);
+	if (generation % 2)
+		return Errc::again;
 	if (read_once(&h[CXIPI_LINK_H_MAGIC]) != CXIPI_LINK_HOST_MAGIC ||
 	    read_once(&h[CXIPI_LINK_H_VERSION]) != CXIPI_LINK_VERSION)
 		return Errc::protocol;

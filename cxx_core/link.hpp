@@ -17,14 +17,18 @@
 // Ordering, against the kernel's memory model, across the two machines:
 //  L1  post: the counter store, then the caller's doorbell write (writel()
 //      orders earlier normal stores before the device write);
-//  L2  scan_begin: a full barrier after the interrupt the doorbell raised,
-//      so the counters read are at least those stored before it (pairs
-//      with L1).  A ring that lands during a scan is seen by this scan or
-//      by the next interrupt's, which its own doorbell raises.
-//  L3  open: the header's fields, then its generation and state with
+//  L2  scan_begin: a read barrier (smp_rmb()) after the interrupt the
+//      doorbell raised, so the counters read are at least those stored
+//      before it (pairs with L1); the shim adds the kernel's rmb() before
+//      it, for a peer outside the CPUs' inner-shareable domain.  A ring that
+//      lands during a scan is seen by this scan or by the next interrupt's,
+//      which its own doorbell raises.
+//  L3  open: a rewrite makes the generation odd, then (smp_wmb()) the
+//      header's fields, then the next even generation and the state with
 //      release; the endpoint reads state and generation with acquire,
-//      then the fields, then the generation again (a seqcount's read side)
-//      so it never accepts a layout rewritten under it.
+//      refuses an odd one, reads the fields, then (smp_rmb()) the
+//      generation again: a seqcount, so it never accepts a layout
+//      rewritten under it.
 #pragma once
 
 #include <cxipi/core.h>

@@ -21,8 +21,20 @@ trap 'echo 0 >$d/reservations/abi/destroy' EXIT
 grep '^What:' "$abi" | sed 's/^What:[[:space:]]*//; s:/$::' | sort -u >/tmp/abi.doc
 find $root -mindepth 1 | sed -e 's:/domains/cxipi-[a-z]*:/domains/<domain>:' \
 	-e 's:/reservations/abi:/reservations/<name>:' \
-	-e 's:/cpu[0-9][0-9]*:/cpu<N>:' |
+	-e 's:/cpu[0-9][0-9]*:/cpu<N>:' -e 's:/links/[^/]*:/links/<device>:' |
 	grep -v -e '/reservations$' | sort -u >/tmp/abi.live
+
+# A doorbell link's directory exists only with a doorbell device, and its
+# endpoint's tools only in the endpoint role: what this VM cannot show is
+# left out of "every documented entry exists".
+link=$(find $root/links -mindepth 1 -maxdepth 1 | head -n1)
+if [ -z "$link" ]; then
+	grep -v '/links/<device>' /tmp/abi.doc >/tmp/abi.expected
+elif [ "$(cat "$link/role")" = host ]; then
+	grep -vE '/links/<device>/(raise|ring|poke|echo|received)$' /tmp/abi.doc >/tmp/abi.expected
+else
+	cp /tmp/abi.doc /tmp/abi.expected
+fi
 
 # Lines of $1 that are not lines of $2; exit 2 when grep itself fails.
 only_in() {
@@ -36,7 +48,7 @@ missing=$(only_in /tmp/abi.live /tmp/abi.doc) || { echo "Bail out! grep failed";
 [ -z "$missing" ]
 tap_result $? "every file under $root is documented"
 
-absent=$(only_in /tmp/abi.doc /tmp/abi.live) || { echo "Bail out! grep failed"; exit 1; }
+absent=$(only_in /tmp/abi.expected /tmp/abi.live) || { echo "Bail out! grep failed"; exit 1; }
 [ -z "$absent" ] || echo "$absent" | sed 's/^/# absent: /'
 [ -z "$absent" ]
 tap_result $? "every documented entry exists"

@@ -80,7 +80,8 @@ static void cxipi_link_ring_peer(struct cxipi_link_dev *ld)
 	struct cxipi_link_peer peer;
 
 	cxipi_link_get_peer(ld->link, &peer);
-	if (peer.id < 0)
+	/* Not before it has opened: its id word means nothing yet. */
+	if (!peer.compatible || peer.id < 0)
 		return;
 	writel((u32)peer.id << 16 | CXIPI_LINK_VECTOR,
 	       ld->regs + CXIPI_IVSHMEM_DOORBELL);
@@ -220,6 +221,8 @@ static void cxipi_link_scan(struct cxipi_link_dev *ld)
 	unsigned int cursor = 0;
 	unsigned long flags;
 
+	/* L2 also against a peer outside the CPUs' coherence domain. */
+	rmb();
 	raw_spin_lock_irqsave(&ld->scan_lock, flags);
 	if (!ld->link || cxipi_link_scan_begin(ld->link)) {
 		/* The endpoint (re)opens in task context. */
@@ -257,18 +260,24 @@ static irqreturn_t cxipi_link_irq(int irq, void *data)
  * @hwirq: the doorbell, as the host's ipi_get_hwirq() gave it
  * @times: how many rings, each with its own doorbell write
  *
- * Return: 0, -ENOTCONN while the host is not up, -EINVAL for a doorbell
- * outside the layout.
+ * Return: 0, -ENOTCONN until linked to the host's current layout, -EINVAL
+ * for a doorbell outside the layout.
  */
 int cxipi_link_raise(struct cxipi_link_dev *ld, unsigned int bank,
 		     unsigned int cpu, unsigned int hwirq, unsigned int times)
 {
+	struct cxipi_link_peer host = {};
 	unsigned long flags;
 	int ret = 0;
 
 	raw_spin_lock_irqsave(&ld->post_lock, flags);
-	if (!ld->link)
+	if (ld->link)
+		cxipi_link_get_peer(ld->link, &host);
+	/* A host that rewrote its layout: post nothing until reopened. */
+	if (!ld->link || !host.compatible) {
+		schedule_delayed_work(&ld->open_work, 0);
 		ret = -ENOTCONN;
+	}
 	while (!ret && times--) {
 		ret = cxipi_link_post(ld->link, bank, cpu, hwirq);
 		if (!ret)
@@ -301,13 +310,13 @@ void cxipi_link_ring_raw(struct cxipi_link_dev *ld, unsigned int times)
 /* Where the endpoint keeps its count of each bank's doorbells. */
 static int cxipi_link_alloc_received(struct cxipi_link_dev *ld)
 {
+	unsigned int base[CXIPI_LINK_MAX_BANKS], b, total = 0;
 	struct cxipi_link_geometry geo;
 	unsigned long *received, flags;
-	unsigned int b, total = 0;
 
 	cxipi_link_get_geometry(ld->link, &geo);
 	for (b = 0; b < geo.nr_banks; b++) {
-		ld->bank_base[b] = total;
+		base[b] = total;
 		total += geo.nr_hwirqs[b];
 	}
 	received = kcalloc(total, sizeof(*received), GFP_KERNEL);
@@ -315,6 +324,7 @@ static int cxipi_link_alloc_received(struct cxipi_link_dev *ld)
 	swap(ld->received, received);
 	ld->nr_received = ld->received ? total : 0;
 	ld->nr_banks = ld->received ? geo.nr_banks : 0;
+	memcpy(ld->bank_base, base, sizeof(base));
 	raw_spin_unlock_irqrestore(&ld->scan_lock, flags);
 	kfree(received);
 	return ld->received ? 0 : -ENOMEM;

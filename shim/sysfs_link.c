@@ -212,6 +212,7 @@ static ssize_t received_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	struct cxipi_link_dev *ld = to_ld(kobj);
 	unsigned int b, h, i, next;
+	char line[48];
 	unsigned long n;
 	ssize_t len = 0;
 
@@ -221,11 +222,18 @@ static ssize_t received_show(struct kobject *kobj, struct kobj_attribute *attr,
 					      ld->nr_received;
 		for (i = ld->bank_base[b], h = 0; i < next; i++, h++) {
 			n = READ_ONCE(ld->received[i]);
-			if (n)
-				len += sysfs_emit_at(buf, len, "%u %u %lu\n", b,
-						     h, n);
+			if (!n)
+				continue;
+			/* Never cut short: fail instead. */
+			if (snprintf(line, sizeof(line), "%u %u %lu\n", b, h,
+				     n) >= PAGE_SIZE - len) {
+				len = -EFBIG;
+				goto out;
+			}
+			len += sysfs_emit_at(buf, len, "%s", line);
 		}
 	}
+out:
 	mutex_unlock(&ld->open_lock);
 	return len;
 }

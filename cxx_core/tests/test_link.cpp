@@ -198,9 +198,12 @@ TEST_F(Link, HostReloadGoesOnWithItsCounters)
 
 TEST_F(Link, HostRelayoutMakesTheEndpointReopen)
 {
+	const uint32_t generation = host_word(CXIPI_LINK_H_GENERATION);
+	EXPECT_EQ(generation % 2, 0u);
 	cxipi_link_close(&test_env::env, host_);
 	geo_ = geometry(32, 16);
 	host_ = open_host();
+	EXPECT_EQ(host_word(CXIPI_LINK_H_GENERATION), generation + 2);
 	scan(end_, -CXIPI_EPROTO);
 	EXPECT_EQ(stats(end_).refused, 1u);
 	cxipi_link_close(&test_env::env, end_);

@@ -575,7 +575,7 @@ int cxipi_link_post(struct cxipi_link *link, unsigned int bank,
 /*
  * A scan of what the other side rang, after its interrupt: scan_begin,
  * then scan_next from *@cursor = 0 until it returns false.  Callers
- * serialize scans.  scan_begin is a full barrier (L2: the counters read
+ * serialize scans.  scan_begin is a read barrier (L2: the counters read
  * after it are those written before the doorbell that raised the
  * interrupt), then checks the other side's header: -CXIPI_EPROTO when it
  * is not compatible (counted as refused; no scan), 0 otherwise.  Every

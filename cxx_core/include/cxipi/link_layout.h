@@ -44,7 +44,7 @@
 #define CXIPI_LINK_H_MAGIC 0
 #define CXIPI_LINK_H_VERSION 1
 #define CXIPI_LINK_H_BYTES 2 /* bytes the layout uses, both areas */
-#define CXIPI_LINK_H_GENERATION 3 /* changes when the layout is rewritten */
+#define CXIPI_LINK_H_GENERATION 3 /* even; odd while the host rewrites */
 #define CXIPI_LINK_H_STATE 4 /* CXIPI_LINK_DOWN or CXIPI_LINK_UP */
 #define CXIPI_LINK_H_ID 5 /* Linux's doorbell id (ivshmem: IVPosition) */
 #define CXIPI_LINK_H_COPROC_CPU 6 /* the CPU number Linux gives the peer */
