@@ -78,11 +78,12 @@ static ssize_t layout_show(struct kobject *kobj, struct kobj_attribute *attr,
 	}
 	raw_spin_unlock_irqrestore(&ld->post_lock, flags);
 	len = sysfs_emit(buf, "bytes %u\npeer %u\n", off.bytes, off.peer);
-	for (b = 0; b < geo.nr_banks; b++)
-		len += sysfs_emit_at(
-			buf, len, "hwirqs%d %u\ndown%d %u\nack%d %u\nup%d %u\n",
-			b, geo.nr_hwirqs[b], b, off.down[b], b, off.ack[b], b,
-			off.up[b]);
+	for (b = 0; b < geo.nr_banks; b++) {
+		len += sysfs_emit_at(buf, len, "hwirqs%d %u\ndown%d %u\n", b,
+				     geo.nr_hwirqs[b], b, off.down[b]);
+		len += sysfs_emit_at(buf, len, "ack%d %u\nup%d %u\n", b,
+				     off.ack[b], b, off.up[b]);
+	}
 	return len;
 }
 
