@@ -110,6 +110,8 @@ vm-root: test-modules
 		install INSTALL_PATH=$(vm-root)/ksft/cxipi
 	@$(MAKE) --no-print-directory -s -C selftests KSFT_DIR=$(ksft-dir) \
 		emit_tests COLLECTION=cxipi >$(vm-root)/ksft/kselftest-list.txt
+	@$(MAKE) --no-print-directory -s -C selftests KSFT_DIR=$(ksft-dir) \
+		emit_pair_tests >$(vm-root)/ksft/pair-tests.txt
 	@cp -r $(ksft-dir)/run_kselftest.sh $(ksft-dir)/kselftest $(vm-root)/ksft/
 
 # The VM jobs (scripts/vm/guest/jobs/) through the one runner; VM_SMP,
