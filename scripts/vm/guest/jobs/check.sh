@@ -12,6 +12,7 @@ tests=$(sed -n 's/^cxipi://p' $ksft/kselftest-list.txt | grep -vx failslab_test 
 	awk 'FILENAME == ARGV[1] { pair[$0]; next } !($0 in pair)' $ksft/pair-tests.txt -)
 tap_nest "kselftests: cxipi, $(echo $tests | wc -w) tests" kselftests $tests
 tap_skip "failslab_test runs alone, in the failslab job of the debug kernel"
+# shellcheck disable=SC2086,SC2116 # the names on one line
 tap_skip "the pair tests ($(echo ${pair_tests:-none yet})) run in the pair job (make vm-pair), with a peer VM"
 d=/sys/kernel/cxipi/domains
 echo "left 0-1" >$d/cxipi-percpu/reserve && echo "left 0,2" >$d/cxipi-single/reserve
