@@ -12,8 +12,8 @@ CTL_TIMEOUT=${CTL_TIMEOUT:-660}
 
 # ctl CMD...: one command to the hub; prints its output, returns its exit
 # status (124 when no answer came within CTL_TIMEOUT seconds).  Commands:
-# ping, peer CMD..., peer-wait, peer-stop, peer-cont, peer-kill,
-# peer-boot, peer-reboot, server-restart (scripts/vm/pair.py).
+# ping, peer CMD..., peer-wait, peer-stop, peer-cont, peer-status,
+# peer-kill, peer-boot, peer-reboot, server-restart (scripts/vm/pair.py).
 ctl() {
 	_ctl_rc=124
 	_ctl_answered=

@@ -21,6 +21,8 @@ the command's output lines, then "cxipi-ctl: rc N":
                     is ready; its stdout and stderr, and its exit status
   peer-wait         until the peer's command loop is ready (after a boot)
   peer-stop         freeze the peer VM (QMP stop); peer-cont thaws it
+  peer-status       the peer VM's run state (QMP query-status): running,
+                    paused, ...; "down" when its QEMU is not running
   peer-kill         kill the peer's QEMU, as a crash would
   peer-boot         boot the peer again (a new ivshmem peer id)
   peer-reboot       both
@@ -421,6 +423,9 @@ class Hub:
         if word == 'peer-cont':
             self.monitor.execute('cont')
             return 0
+        if word == 'peer-status':
+            out(self.monitor.execute('query-status')['status'] if self.vm.alive() else 'down')
+            return 0
         if word == 'peer-kill':
             self.kill()
             return 0
@@ -437,7 +442,7 @@ class Hub:
             self.server.start()
             return 0
         out(f'cxipi-ctl: no command "{line}" (ping, peer CMD, peer-wait, peer-stop, '
-            'peer-cont, peer-kill, peer-boot, peer-reboot, server-restart)')
+            'peer-cont, peer-status, peer-kill, peer-boot, peer-reboot, server-restart)')
         return RC_HUB
 
     def serve(self):

@@ -33,7 +33,7 @@ peer_word() {
 }
 
 hubtest=${cxipi_pair_hubtest:-0}
-tap_plan $((2 + (hubtest == 1 ? 13 : 0)))
+tap_plan $((2 + (hubtest == 1 ? 15 : 0)))
 check "ctl peer echo hello: hello, rc 0" hello peer echo hello
 if [ -n "$tests" ]; then
 	# shellcheck disable=SC2086 # a list of names
@@ -57,7 +57,9 @@ echo "# ivshmem ids: the peer after its second boot $second"
 [ $((second)) -gt $((first)) ]
 tap_result $? "the peer's new boot has a new ivshmem id ($first, then $second)"
 check "peer-stop" "" ctl peer-stop
+check "peer-status: paused, after peer-stop" paused ctl peer-status
 check "peer-cont" "" ctl peer-cont
+check "peer-status: running, after peer-cont" running ctl peer-status
 check "peer echo thawed, after a stop and a cont" thawed peer echo thawed
 devmem "$shm" 32 0xc0ffee02
 check "server-restart" "" ctl server-restart
