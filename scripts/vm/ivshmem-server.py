@@ -37,7 +37,9 @@ MAX_PEER_ID = 0xffff  # the doorbell register's 16 bits of destination
 
 
 def log(*words):
-    print('ivshmem-server:', *words, file=sys.stderr, flush=True)
+    # One write a line: the hub's log is shared with the hub.
+    sys.stderr.write(' '.join(['ivshmem-server:', *map(str, words)]) + '\n')
+    sys.stderr.flush()
 
 
 class Peer:

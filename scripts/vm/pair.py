@@ -54,7 +54,9 @@ RC_HUB = 125
 
 
 def log(*words):
-    print(time.strftime('%H:%M:%S'), 'pair:', *words, file=sys.stderr, flush=True)
+    # One write a line: the ivshmem server writes to the same log.
+    sys.stderr.write(' '.join([time.strftime('%H:%M:%S'), 'pair:', *map(str, words)]) + '\n')
+    sys.stderr.flush()
 
 
 def die_with_hub():
