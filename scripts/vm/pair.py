@@ -64,6 +64,21 @@ def die_with_hub():
     ctypes.CDLL(None).prctl(1, signal.SIGKILL)
 
 
+# SIGTERM and SIGINT go to the main thread only: a signal that another
+# thread takes would run Python's handler only once the main thread next
+# runs Python code, which it does not while it waits in accept() or recv().
+SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
+
+def spawn(target, *args):
+    """TARGET(*ARGS) in a daemon thread that has SIGNALS blocked."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        threading.Thread(target=target, args=args, daemon=True).start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
 class Finish(Exception):
     """SIGTERM or SIGINT: wind down."""
 
@@ -124,7 +139,7 @@ def accept_loop(listener, attach):
             except OSError:
                 return
             attach(conn)
-    threading.Thread(target=loop, daemon=True).start()
+    spawn(loop)
 
 
 class ServerProcess:
@@ -201,7 +216,11 @@ class PeerVM:
 
         self.proc = proc
         self.copier = threading.Thread(target=copy, daemon=True)
-        self.copier.start()
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+        try:
+            self.copier.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         log(f'peer boot {boot}: QEMU pid {proc.pid}')
 
     def wait(self, timeout):
@@ -238,7 +257,7 @@ class PeerLink:
             self._drop()
             self.conn = conn
             generation = self.generation
-        threading.Thread(target=self._read, args=(conn, generation), daemon=True).start()
+        spawn(self._read, conn, generation)
 
     def detach(self):
         with self.cond:
@@ -526,7 +545,7 @@ def main():
 
     def finish(*_):
         raise Finish
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    for sig in SIGNALS:
         signal.signal(sig, finish)
     hub = Hub(args)
     rc = 1
@@ -541,7 +560,7 @@ def main():
         except (OSError, RuntimeError) as e:
             log(f'failed: {e}')
         finally:
-            for sig in (signal.SIGTERM, signal.SIGINT):
+            for sig in SIGNALS:
                 signal.signal(sig, signal.SIG_IGN)
             rc = hub.finish()
     except Finish:
