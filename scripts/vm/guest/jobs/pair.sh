@@ -7,9 +7,9 @@
 # so that they do not skip for want of the hub.  With cxipi_pair_hubtest=1
 # on the kernel command line (PAIR_HUBTEST=1), each command of the hub too.
 . /cxipi/guest/lib.sh
-. $ksft/cxipi/ctl_lib.sh
+. "$ksft/cxipi/ctl_lib.sh"
 export CXIPI_PAIR=1
-tests=$(cat $ksft/pair-tests.txt)
+tests=$(cat "$ksft/pair-tests.txt")
 
 # check NAME EXPECTED CMD...: CMD prints EXPECTED and exits 0.
 check() {
