@@ -4,7 +4,8 @@
 #   make           build cxipi.ko against KDIR
 #   make run       boot a VM, load cxipi, show IPIs reaching their handlers
 #   make check     dependencies, build, host tests, VM selftests; on x86
-#                  also the debug kernels' and the other kernels'
+#                  also the pair job's two VMs (make vm-pair), and the
+#                  debug kernels' and the other kernels' VM selftests
 #                  (6.1 arm64; 6.12 generic, rt and arm64)
 #   make stress    the stress selftest in a VM for STRESS_SECONDS, with its books
 #   make check-debug  the VM selftests and stress on two debug kernels:
@@ -26,7 +27,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(top) $(kbuild-args)
 
 .PHONY: all module modules_install clean-module deps dkms check run bench stress check-debug \
 	debug-test kernels-test lint host-test fuzz test-modules vm-root vm-test vm-stress \
-	vm-failslab clean
+	vm-failslab vm-pair clean
 
 all: module
 
@@ -110,17 +111,23 @@ vm-root: test-modules
 		install INSTALL_PATH=$(vm-root)/ksft/cxipi
 	@$(MAKE) --no-print-directory -s -C selftests KSFT_DIR=$(ksft-dir) \
 		emit_tests COLLECTION=cxipi >$(vm-root)/ksft/kselftest-list.txt
+	@$(MAKE) --no-print-directory -s -C selftests KSFT_DIR=$(ksft-dir) \
+		emit_pair_tests >$(vm-root)/ksft/pair-tests.txt
 	@cp -r $(ksft-dir)/run_kselftest.sh $(ksft-dir)/kselftest $(vm-root)/ksft/
 
 # The VM jobs (scripts/vm/guest/jobs/) through the one runner; VM_SMP,
-# VM_KERNEL, VM_MEM, VM_TIMEOUT and STRESS_SECONDS reach it from make's
-# command line (see scripts/vm/vm.sh).
+# VM_KERNEL, VM_MEM, VM_TIMEOUT, STRESS_SECONDS and PAIR_HUBTEST reach it
+# from make's command line (see scripts/vm/vm.sh).  vm-pair boots two VMs
+# that share an ivshmem device, the second driven by the first's tests
+# (selftests/Makefile's PAIR_TESTS) through scripts/vm/pair.py.
 vm-test: vm-root
 	scripts/vm/vm.sh check
 vm-stress: vm-root
 	scripts/vm/vm.sh stress
 vm-failslab: vm-root
 	scripts/vm/vm.sh failslab
+vm-pair: vm-root
+	scripts/vm/vm.sh pair
 
 # Every step runs, so that one failure does not hide another; then one
 # more TAP stream says which steps exited 0, and the closing count reads
@@ -128,8 +135,11 @@ vm-failslab: vm-root
 # goes on with the debug kernels' suites (with STRESS_SECONDS of stress)
 # and the other kernels'; with ARCH=, it runs that architecture's steps
 # only.  CHECK_MORE= (empty) leaves both out.  Every build is STRICT.
+# The pair job's two VMs run on the host's x86 6.1 kernel only, after
+# vm-test.
 CHECK_MORE ?= $(if $(ARCH),,$(if $(filter x86,$(host-arch)),debug-test kernels-test))
-check-steps := module lint dkms host-test fuzz vm-test $(CHECK_MORE)
+check-pair := $(if $(ARCH),,$(if $(filter x86,$(host-arch)),vm-pair))
+check-steps := module lint dkms host-test fuzz vm-test $(check-pair) $(CHECK_MORE)
 check: deps
 	@mkdir -p $(out); . selftests/tap.sh; \
 	{ failed=; \

@@ -11,6 +11,14 @@
 #
 # usage: vm.sh JOB        JOB is a file of scripts/vm/guest/jobs/
 #
+# Job pair boots two VMs from the one image: the main VM (job pair) and,
+# through the hub scripts/vm/pair.py, a peer VM (job peer, -smp 2), both
+# with an ivshmem-doorbell device on the hub's ivshmem server at the same
+# PCI address, and each with a second serial port (ttyS1) on the hub, by
+# which the main VM's tests drive the peer (selftests/ctl_lib.sh).  The
+# peer's console (build/vm/console-peer-<arch>.log, every boot of it) is
+# judged as the main VM's is.
+#
 # What it packs is what `make vm-root` staged in build/vm-root-<arch>/.
 # Settings (make passes its variables of the same names):
 #   ARCH            x86 (q35) or arm64 (an emulated GICv3 board)
@@ -26,6 +34,8 @@
 #   STRESS_SECONDS  the stress job's duration, on the kernel command line
 #   VM_QEMU_ARGS    more QEMU arguments, appended as words (make bench's
 #                   instruction counting VMs load a TCG plugin with it)
+#   PAIR_HUBTEST    1: job pair also drives the hub through each of its
+#                   commands (kill, boot, stop, cont, server restart)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/tap.sh"
@@ -53,6 +63,7 @@ check) smps="4,maxcpus=8 8" timeout=900 ;;
 stress) smps=4,maxcpus=8 timeout=$((2 * seconds + 600)) ;;
 bench) smps="2 4 8" timeout=900 ;;
 bench-insn) smps="2 4" timeout=900 ;;
+pair) smps=4,maxcpus=8 timeout=$((${PAIR_HUBTEST:-0} == 1 ? 1500 : 900)) ;;
 *) smps=4,maxcpus=8 timeout=900 ;;
 esac
 smps=${VM_SMP:-$smps}
@@ -63,6 +74,7 @@ cmdline="cxipi_vm=$job"
 # IPIs, and the same entry and exit each time: a periodic tick rather than
 # nohz's stop and restart on every wake-up.
 [ "$job" != bench-insn ] || cmdline+=" idle=halt cpuidle.off=1 nohz=off"
+[ "$job" != pair ] || [ "${PAIR_HUBTEST:-0}" != 1 ] || cmdline+=" cxipi_pair_hubtest=1"
 # KUnit, where the kernel has it, is off at boot unless built with
 # CONFIG_KUNIT_DEFAULT_ENABLED: the client's KUnit suite needs it on.
 ! grep -q '^CONFIG_KUNIT=y' "$kconfig" 2>/dev/null || cmdline+=" kunit.enable=1"
@@ -117,8 +129,9 @@ console_filter() {
 	     { print; fflush() }'
 }
 
-boot() {	# boot SMP LOG
-	local smp=$1 log=$2 qemu console=ttyS0 cpus= tcg=tcg,thread=${VM_TCG:-multi}
+# The QEMU command line of a VM, into the array qemu.
+qemu_cmd() {	# qemu_cmd SMP KERNEL-CMDLINE
+	local smp=$1 append=$2 console=ttyS0 cpus='' tcg=tcg,thread=${VM_TCG:-multi}
 	# "N,maxcpus=M": boot M CPUs and let the kernel bring up N of them
 	# (maxcpus=N), so that the others are present, possible and offline,
 	# as coprocessors are.  QEMU's own -smp N,maxcpus=M would leave them
@@ -128,22 +141,93 @@ boot() {	# boot SMP LOG
 	esac
 	case $karch in
 	arm64)
-		qemu="qemu-system-aarch64 -machine virt,gic-version=3 -accel $tcg"
-		qemu+=" -cpu cortex-a57 -smp $smp"
+		qemu=(qemu-system-aarch64 -machine "virt,gic-version=3" -accel "$tcg"
+			-cpu cortex-a57 -smp "$smp")
 		console=ttyAMA0
 		;;
 	*)
 		# A /dev/kvm node without virtualisation in the CPU hangs the guest.
 		local accel=$tcg
 		[ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo && accel=kvm
-		qemu="qemu-system-x86_64 -machine q35 -accel $accel -cpu max -smp $smp"
+		qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -cpu max -smp "$smp")
 		;;
 	esac
-	timeout --foreground "$timeout" \
-		$qemu -m "${VM_MEM:-1024}" -kernel "$kernel" -initrd "$image" \
-		-append "console=$console ${cpus}panic=-1 loglevel=1 $cmdline" \
-		-display none -serial stdio -monitor none -no-reboot ${VM_QEMU_ARGS:-} </dev/null |
+	# shellcheck disable=SC2206 # VM_QEMU_ARGS is words
+	qemu+=(-m "${VM_MEM:-1024}" -kernel "$kernel" -initrd "$image"
+		-append "console=$console ${cpus}panic=-1 loglevel=1 $append"
+		-display none -serial stdio -monitor none -no-reboot ${VM_QEMU_ARGS:-})
+}
+
+boot() {	# boot SMP LOG [QEMU-ARG...]
+	local smp=$1 log=$2
+	shift 2
+	qemu_cmd "$smp" "$cmdline"
+	timeout --foreground "$timeout" "${qemu[@]}" "$@" </dev/null |
 		tr -d '\r' | tee "$log" | console_filter
+}
+
+# Job pair: the hub, which runs the ivshmem server and boots the peer VM
+# with the QEMU command line given here; pair_start sets the main VM's
+# QEMU arguments (pair_args), pair_end winds the hub down and sets hub_rc.
+pair=$out/pair
+peer_log=$out/console-peer-$karch.log
+hub_log=$out/pair-hub.log
+hub_pid=
+pair_args=()
+ivshmem_args() {	# ivshmem_args: the device, at one PCI address in both VMs
+	echo "-chardev socket,id=ivs,path=$pair/ivshmem.sock"
+	echo "-device ivshmem-doorbell,chardev=ivs,vectors=2,addr=0x10"
+}
+pair_start() {
+	local peer_cmdline=${cmdline/cxipi_vm=pair/cxipi_vm=peer} i
+	rm -rf "$pair"
+	mkdir -p "$pair"
+	: >"$peer_log"
+	qemu_cmd 2 "${peer_cmdline/ cxipi_pair_hubtest=1/} cxipi_link_role=endpoint"
+	# shellcheck disable=SC2046 # one argument a line
+	"$top/scripts/vm/pair.py" --ctl "$pair/ctl.sock" --peer-ctl "$pair/peer-ctl.sock" \
+		--peer-monitor "$pair/peer-qmp.sock" --ivshmem "$pair/ivshmem.sock" \
+		--shm "$pair/shm" --peer-log "$peer_log" --ready "$pair/ready" -- \
+		"${qemu[@]}" $(ivshmem_args) \
+		-chardev "socket,id=ctl,path=$pair/peer-ctl.sock" -device isa-serial,chardev=ctl \
+		-chardev "socket,id=qmp,path=$pair/peer-qmp.sock" -mon chardev=qmp,mode=control \
+		</dev/null 2>"$hub_log" &
+	hub_pid=$!
+	for ((i = 0; i < 300; i++)); do
+		[ ! -e "$pair/ready" ] || break
+		kill -0 "$hub_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -e "$pair/ready" ] || { echo "# vm.sh: the pair hub did not come up (log: $hub_log)"; return 1; }
+	echo "# pair hub up (log: $hub_log), peer VM -smp 2 booting (console log: $peer_log)"
+	# shellcheck disable=SC2207 # one argument a line
+	pair_args=($(ivshmem_args) -chardev "socket,id=ctl,path=$pair/ctl.sock"
+		-device "isa-serial,chardev=ctl")
+}
+# The hub ends by itself when the main VM's QEMU closes its port: it asks
+# the peer to exit and waits for it (4 min for its loop, 2 to power off).
+pair_end() {
+	local i
+	hub_rc=1
+	[ -n "$hub_pid" ] || return
+	kill -TERM "$hub_pid" 2>/dev/null
+	for ((i = 0; i < 400; i++)); do
+		kill -0 "$hub_pid" 2>/dev/null || break
+		sleep 1
+	done
+	kill -KILL "$hub_pid" 2>/dev/null
+	wait "$hub_pid"
+	hub_rc=$?
+	hub_pid=
+	sed 's/^/# hub: /' "$hub_log"
+}
+trap '[ -z "$hub_pid" ] || kill -TERM "$hub_pid" 2>/dev/null' EXIT
+
+# The peer's last boot, from the hub's line that begins it: the boots
+# before it were killed on purpose.
+last_boot() {	# last_boot LOG
+	awk '/^----- cxipi-pair: peer boot [0-9]+ -----$/ { n = NR }
+	     { line[NR] = $0 } END { for (i = n; i <= NR; i++) if (i) print line[i] }' "$1"
 }
 
 # A debug kernel whose checkers were off would pass for the wrong reason:
@@ -159,12 +243,21 @@ checkers=()
 rc=0
 for smp in $smps; do
 	log=$out/console-$job-$karch-smp$smp.log
+	if [ "$job" = pair ] && ! pair_start; then
+		pair_end
+		tap_n=0
+		tap_plan 1
+		tap_result 1 "host: the pair hub came up for VM $job -smp $smp"
+		rc=1
+		continue
+	fi
 	echo "# VM $job: $(basename "$kernel"), -smp $smp, TCG thread=${VM_TCG:-multi} (console log: $log)"
 	start=$(date +%s)
-	boot "$smp" "$log"
+	boot "$smp" "$log" "${pair_args[@]}"
 	echo "# VM $job -smp $smp took $(($(date +%s) - start)) s"
+	[ "$job" != pair ] || pair_end
 	tap_n=0
-	tap_plan $((3 + ${#checkers[@]}))
+	tap_plan $((3 + ${#checkers[@]} + (${#pair_args[@]} ? 4 : 0)))
 	grep -q '^cxipi-vm: done' "$log"
 	tap_result $? "host: VM $job -smp $smp finished within $timeout s"
 	summary=$("$top/scripts/tap-summary.py" "$log")
@@ -175,6 +268,18 @@ for smp in $smps; do
 		grep -qE "$checker" "$log"
 		tap_result $? "host: VM $job -smp $smp kernel checker live: $checker"
 	done
+	if [ ${#pair_args[@]} -gt 0 ]; then
+		[ "$hub_rc" -eq 0 ]
+		tap_result $? "host: pair hub: the peer VM powered off when told to exit"
+		last_boot "$peer_log" >"$out/console-peer-last.log"
+		grep -q '^cxipi-vm: done' "$out/console-peer-last.log"
+		tap_result $? "host: peer VM's last boot finished"
+		summary=$("$top/scripts/tap-summary.py" "$out/console-peer-last.log")
+		tap_result $? "host: peer VM's last boot guest TAP complete, nothing failed: ${summary##*$'\n'}"
+		! problem_lines "$peer_log" | grep .
+		tap_result $? "host: peer VM's console free of Oops/BUG/WARNING, every boot"
+		pair_args=()
+	fi
 	[ $tap_failed -eq 0 ] || rc=1
 done
 exit $rc
