@@ -7,7 +7,6 @@
 . "$(dirname "$0")/ctl_lib.sh"
 
 root=/sys/kernel/cxipi
-peer_links=/sys/kernel/cxipi/links
 
 # Skip without a peer VM, unless the pair job says there must be one.
 link_require_peer() {
@@ -24,6 +23,10 @@ host_link() {
 	set -- $root/links/*
 	[ -d "$1" ] && echo "$1"
 }
+
+# The peer's: the same image puts its device at the same PCI address.
+# (Named in full: busybox sh does not expand a glob in a redirection.)
+pl=$root/links/$(basename "$(host_link)")
 
 # Poll until COMMAND succeeds, for up to SECONDS.
 wait_until() {		# wait_until SECONDS COMMAND...
@@ -42,20 +45,20 @@ stat_of() {		# stat_of LINK-DIR NAME
 
 # The same, of the peer's link.
 peer_stat() {		# peer_stat NAME
-	peer "sed -n 's/^$1 //p' $peer_links/*/stats"
+	peer "sed -n 's/^$1 //p' $pl/stats"
 }
 
 # How many doorbells the peer received of BANK's HWIRQ.
 peer_received() {	# peer_received BANK HWIRQ
 	local n
-	n=$(peer "sed -n 's/^$1 $2 //p' $peer_links/*/received")
+	n=$(peer "sed -n 's/^$1 $2 //p' $pl/received")
 	echo "${n:-0}"
 }
 
 # The peer's link says the host is up, and the host's says the peer is.
 link_up() {
 	case $(cat "$(host_link)/peer") in up*) ;; *) return 1 ;; esac
-	case $(peer "cat $peer_links/*/peer" 2>/dev/null) in up*) ;; *) return 1 ;; esac
+	case $(peer "cat $pl/peer" 2>/dev/null) in up*) ;; *) return 1 ;; esac
 }
 
 # The handler runs of a sysfs reservation on CPU C.

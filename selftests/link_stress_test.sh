@@ -48,7 +48,7 @@ snapshot a
 
 peer "rm -f /tmp/rang; (end=\$((\$(date +%s) + $seconds)); n=0; \
 	while [ \$(date +%s) -lt \$end ]; do \
-		echo '1 1 $h 50' >$peer_links/*/raise || break; n=\$((n + 50)); \
+		echo '1 1 $h 50' >$pl/raise || break; n=\$((n + 50)); \
 	done; echo \$n >/tmp/rang.new; mv /tmp/rang.new /tmp/rang) >/dev/null 2>&1 &"
 sends=0
 end=$(($(date +%s) + seconds))

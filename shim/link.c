@@ -478,6 +478,8 @@ static int cxipi_link_probe(struct pci_dev *pdev,
 	ld->shm_bytes = len;
 	ld->self_id = readl(ld->regs + CXIPI_IVSHMEM_IVPOSITION);
 
+	/* An MSI is a write by the device: it needs bus mastering. */
+	pci_set_master(pdev);
 	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);
 	if (ret < 0) {
 		dev_err(&pdev->dev,
