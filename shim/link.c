@@ -195,7 +195,7 @@ static void cxipi_link_endpoint_event(struct cxipi_link_dev *ld,
 {
 	unsigned int slot = ld->bank_base[ev->bank] + ev->hwirq;
 	const struct cxipi_link_echo *echo;
-	bool posted = false;
+	bool posted = false, any;
 	unsigned int i;
 
 	if (slot < ld->nr_received)
@@ -204,9 +204,12 @@ static void cxipi_link_endpoint_event(struct cxipi_link_dev *ld,
 	raw_spin_lock(&ld->post_lock);
 	for (i = 0; i < ld->nr_echoes; i++) {
 		echo = &ld->echoes[i];
-		if (echo->bank == ev->bank && echo->hwirq == ev->hwirq &&
-		    !cxipi_link_post(ld->link, echo->bank, echo->to_cpu,
-				     echo->to_hwirq))
+		any = echo->hwirq == CXIPI_LINK_ECHO_ANY;
+		if (echo->bank != ev->bank ||
+		    (!any && echo->hwirq != ev->hwirq))
+			continue;
+		if (!cxipi_link_post(ld->link, echo->bank, echo->to_cpu,
+				     any ? ev->hwirq : echo->to_hwirq))
 			posted = true;
 	}
 	if (posted)

@@ -12,6 +12,8 @@
 #include "cxipi_shim.h"
 
 #define CXIPI_LINK_MAX_ECHOES 16
+/* An echo rule's @hwirq and @to_hwirq for "any doorbell, back as itself". */
+#define CXIPI_LINK_ECHO_ANY UINT_MAX
 
 /**
  * struct cxipi_link_echo - an endpoint's rule: ring back when rung

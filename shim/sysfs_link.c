@@ -180,7 +180,7 @@ static ssize_t poke_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return count;
 }
 
-/* "<bank> <hwirq> <cpu> <hwirq>": ring back; "clear": no rule. */
+/* "<bank> <hwirq> <cpu> <hwirq>" or "<bank> any <cpu>": ring back; "clear". */
 static ssize_t echo_store(struct kobject *kobj, struct kobj_attribute *attr,
 			  const char *buf, size_t count)
 {
@@ -195,9 +195,15 @@ static ssize_t echo_store(struct kobject *kobj, struct kobj_attribute *attr,
 		raw_spin_unlock_irqrestore(&ld->post_lock, flags);
 		return count;
 	}
-	if (sscanf(buf, "%u %u %u %u", &e.bank, &e.hwirq, &e.to_cpu,
-		   &e.to_hwirq) != 4)
+	/* "<bank> any <cpu>": every doorbell, back at @cpu as itself. */
+	if (sscanf(buf, "%u any %u", &e.bank, &e.to_cpu) == 2) {
+		e.hwirq = CXIPI_LINK_ECHO_ANY;
+		e.to_hwirq = CXIPI_LINK_ECHO_ANY;
+	} else if (sscanf(buf, "%u %u %u %u", &e.bank, &e.hwirq, &e.to_cpu,
+			  &e.to_hwirq) != 4 ||
+		   e.hwirq == CXIPI_LINK_ECHO_ANY) {
 		return -EINVAL;
+	}
 	raw_spin_lock_irqsave(&ld->post_lock, flags);
 	if (ld->nr_echoes == CXIPI_LINK_MAX_ECHOES)
 		ret = -ENOSPC;
