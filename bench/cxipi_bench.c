@@ -13,6 +13,11 @@
  * (insn/marker.h) around each send and in the handlers, a pause after
  * each round trip so that the target is back in hlt before the next, and
  * only the methods whose sender does not wait for the target.
+ *
+ * With link_cpu=N it times only round trips through a doorbell link (the
+ * pair-bench job): N is a coprocessor CPU behind an ivshmem-doorbell
+ * device whose peer VM rings every doorbell of bank 1 (cxipi-single) back
+ * at target, beside the same reservation's doorbell to target.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -54,6 +59,16 @@ module_param(settle_us, uint, 0444);
 MODULE_PARM_DESC(settle_us,
 		 "With insn=1, pause after each round trip (default 1000)");
 
+static int link_cpu = -1;
+module_param(link_cpu, int, 0444);
+MODULE_PARM_DESC(link_cpu,
+		 "Time only round trips via this link CPU (default -1: off)");
+
+static unsigned int rounds_link = 1000;
+module_param(rounds_link, uint, 0444);
+MODULE_PARM_DESC(rounds_link,
+		 "With link_cpu, round trips per method (default 1000)");
+
 /* The sequence number the receiver saw last, and how many acked. */
 static unsigned long bench_ack;
 static atomic_t bench_acks;
@@ -78,6 +93,18 @@ static irqreturn_t bench_handler(int irq, void *dev_id)
 {
 	insn_marker(INSN_HANDLER);
 	atomic_inc(&bench_acks);
+	return IRQ_HANDLED;
+}
+
+/* The link's handler: acknowledges on target only. */
+static atomic_t link_misplaced;
+
+static irqreturn_t link_handler(int irq, void *dev_id)
+{
+	if (smp_processor_id() == target)
+		atomic_inc(&bench_acks);
+	else
+		atomic_inc(&link_misplaced);
 	return IRQ_HANDLED;
 }
 
@@ -455,12 +482,78 @@ static void bench_insn_check(void)
 #endif
 }
 
+/*
+ * Round trips through the doorbell link: a send to link_cpu, which the
+ * peer's echo rule rings back at target, beside a send to target on the
+ * same reservation.  A round trip that times out counts, as U64_MAX.
+ */
+static void bench_link(void)
+{
+	static const char *const names[] = { "link_round_trip",
+					     "link_same_kernel" };
+	unsigned int cpus[] = { link_cpu, target }, order[] = { 0, 1 };
+	unsigned int timeouts[2] = {}, i, m;
+	u64 *ns[2] = {}, start;
+	cpumask_var_t dest;
+	int virq, want;
+
+	if (!zalloc_cpumask_var(&dest, GFP_KERNEL))
+		return;
+	cpumask_set_cpu(target, dest);
+	cpumask_set_cpu(link_cpu, dest);
+	virq = cxipi_irq_reserve_ipi(cxipi_domain_get("cxipi-single"), dest);
+	if (virq < 0) {
+		pr_info("test=link error=%d\n", virq);
+		goto out_mask;
+	}
+	if (request_irq(virq, link_handler, IRQF_NO_THREAD, "bench", NULL))
+		goto out_resv;
+	for (m = 0; m < 2; m++) {
+		ns[m] = vmalloc(array_size(rounds_link, sizeof(u64)));
+		if (!ns[m])
+			goto out_free;
+	}
+	for (i = 0; i < rounds_link; i++) {
+		shuffle(order, 2);
+		for (m = 0; m < 2; m++) {
+			want = atomic_read(&bench_acks) + 1;
+			start = ktime_get_ns();
+			ipi_send_single(virq, cpus[order[m]]);
+			if (wait_acks(want)) {
+				ns[order[m]][i] = ktime_get_ns() - start;
+			} else {
+				ns[order[m]][i] = U64_MAX;
+				timeouts[order[m]]++;
+			}
+		}
+		if (!(i % 100))
+			cond_resched();
+	}
+	for (m = 0; m < 2; m++)
+		report(names[m], ns[m], rounds_link);
+	pr_info("test=link link_cpu=%d sender=%u target=%u timeouts_round_trip=%u timeouts_same_kernel=%u misplaced=%d\n",
+		link_cpu, sender, target, timeouts[0], timeouts[1],
+		atomic_read(&link_misplaced));
+out_free:
+	for (m = 0; m < 2; m++)
+		vfree(ns[m]);
+	free_irq(virq, NULL);
+out_resv:
+	cxipi_irq_destroy_ipi(virq, dest);
+out_mask:
+	free_cpumask_var(dest);
+}
+
 static DECLARE_COMPLETION(bench_done);
 
 static int bench_thread(void *unused)
 {
 	unsigned int m;
 
+	if (link_cpu >= 0) {
+		bench_link();
+		goto done;
+	}
 	if (insn) {
 		for (m = 0; m < NR_ALL_METHODS; m++)
 			if (counted(m))
@@ -492,7 +585,8 @@ static int __init bench_init(void)
 	struct task_struct *t;
 
 	if (sender >= nr_cpu_ids || target >= nr_cpu_ids ||
-	    !cpu_online(sender) || !cpu_online(target) || sender == target)
+	    !cpu_online(sender) || !cpu_online(target) || sender == target ||
+	    link_cpu >= (int)nr_cpu_ids || link_cpu == (int)target)
 		return -EINVAL;
 	t = kthread_create_on_cpu(bench_thread, NULL, sender, "cxipi_bench");
 	if (IS_ERR(t))

@@ -26,6 +26,7 @@ RESERVE_DESTROY_MS = 2.0  # reserve + destroy per operation
 SINGLE = ("single_cxipi", "single_smp_call_async", "single_smp_call_sync",
           "single_smp_call_async_irq_flow")
 FANOUT = ("fanout_cxipi", "fanout_smp_call_many", "fanout_on_each_cpu_mask")
+LINK = ("link_round_trip", "link_same_kernel")
 
 
 def parse(path):
@@ -94,9 +95,11 @@ def load_insn(txt, raw):
 
 def load(d):
     """Everything of one result set (a build/bench directory)."""
-    res = {"timing": {}, "machine": {}, "insn": {}}
+    res = {"timing": {}, "machine": {}, "insn": {}, "link": {}}
     for path in sorted(glob.glob(os.path.join(d, "vm-smp*.txt"))):
         res["timing"][smp_of(path)] = parse(path)
+    for path in sorted(glob.glob(os.path.join(d, "link-smp*.txt"))):
+        res["link"][smp_of(path)] = parse(path)
     for path in glob.glob(os.path.join(d, "machine-*-smp*.txt")):
         job = re.search(r"machine-(.*)-smp", path).group(1)
         kv = dict(line.rstrip("\n").split("=", 1)
@@ -214,13 +217,79 @@ def fmt_target(row):
     return value + (f" ({ratio:.2f}x)" if ratio is not None else "")
 
 
+def link_section(after, before):
+    """The pair-bench VMs' round trips through the doorbell link, beside
+    the same-kernel doorbell: Markdown lines and the JSON."""
+    L, out = [], {}
+    for smp, rows in sorted(after["link"].items()):
+        brows = before["link"].get(smp) if before else None
+        m = after["machine"].get(("pair-bench", smp), {})
+        e = by_test(rows, "link") or {}
+        cpu, to = e.get("link_cpu", "?"), e.get("target", "?")
+        L.append("## Round trips through the doorbell link (two VMs, "
+                 "ivshmem-doorbell)\n")
+        L.append(f"The main VM (-smp {m.get('vcpus', smp)}) and a peer VM "
+                 f"({m.get('peer_vcpus', '?')} vCPUs), cxipi in the "
+                 "endpoint role, behind one ivshmem-doorbell device, on "
+                 f"one {m.get('host_cores', '?')}-core host.  CPU "
+                 f"{e.get('sender', '?')} sends on one cxipi-single "
+                 f"reservation: link_round_trip to coprocessor CPU {cpu}, "
+                 f"whose peer rings the same hwirq back at CPU {to} (its "
+                 f"echo rule), link_same_kernel to CPU {to} itself.  "
+                 "Methods in a new random order every round; a round trip "
+                 f"ends when the handler has run on CPU {to}.")
+        L.append("")
+        head = "| method | min ns | median ns | p99 ns |"
+        sep = "| --- | ---: | ---: | ---: |"
+        if brows:
+            head += " before: min | before: median |"
+            sep += " ---: | ---: |"
+        L.append(head)
+        L.append(sep)
+        res = {}
+        for name in LINK:
+            r = by_test(rows, name)
+            if not r:
+                continue
+            res[name] = r
+            line = (f"| {name} | {r['min_ns']} | {r['median_ns']} | "
+                    f"{r['p99_ns']} |")
+            if brows:
+                b = by_test(brows, name)
+                line += f" {b['min_ns']} | {b['median_ns']} |" if b else " | |"
+            L.append(line)
+        if len(res) == 2:
+            a, b = (res[n] for n in LINK)
+            ratio = {k: round(a[k] / b[k], 1) for k in
+                     ("min_ns", "median_ns", "p99_ns")}
+            res["ratio"] = ratio
+            L.append(f"| link / same kernel | {ratio['min_ns']:g}x | "
+                     f"{ratio['median_ns']:g}x | {ratio['p99_ns']:g}x |"
+                     + (" | |" if brows else ""))
+        if e:
+            res["errors"] = e
+            L.append("")
+            L.append(f"Timed out (1 s): {e['timeouts_round_trip']} through "
+                     f"the link, {e['timeouts_same_kernel']} in the same "
+                     f"kernel; handler runs on a CPU other than {to}: "
+                     f"{e['misplaced']}.")
+        elif not res:
+            L.append("")
+            L.append("No results: the pair-bench VM failed (see its "
+                     "console log).")
+        L.append("")
+        out[smp] = res
+    return L, out
+
+
 def main():
     after = load(OUT)
-    if not after["timing"] and not after["insn"]:
+    if not after["timing"] and not after["insn"] and not after["link"]:
         sys.exit("no benchmark results in " + OUT)
     before_dir = os.environ.get("BENCH_BEFORE")
     before = load(before_dir) if before_dir else None
-    if before is not None and not before["timing"] and not before["insn"]:
+    if (before is not None and not before["timing"] and not before["insn"]
+            and not before["link"]):
         print(f"# BENCH_BEFORE={before_dir}: no results there, ignored")
         before = None
 
@@ -394,6 +463,9 @@ def main():
                 res[ours + "_added"] = a
         L.append("")
         out["insn"][smp] = res
+
+    lines, out["link"] = link_section(after, before)
+    L += lines
 
     text = "\n".join(L)
     print(text)

@@ -9,20 +9,27 @@
 #   counts: the bench-insn job at -smp 2 and 4, whose QEMU runs the
 #     instruction counting plugin (bench/insn/insn_count.c); in VMs of
 #     their own, so that the plugin's overhead never reaches a timing
+#   link: the pair-bench job at -smp 4,maxcpus=8 (x86): round trips to
+#     coprocessor CPU 7 through the doorbell link, whose other end is a
+#     peer VM (-smp 2) behind an ivshmem-doorbell device, beside the
+#     same-kernel doorbell
 #
 # Writes build/bench/: vm-smpN.txt (the timing VM's BENCH lines),
 # insn-smpN.txt (the counting VM's BENCH lines) and insn-smpN.raw (the
-# plugin's samples), machine-<job>-smpN.txt (key=value lines).  A
-# benchmark never fails: a VM that failed is said, and the rest still runs.
+# plugin's samples), link-smpN.txt (the pair-bench VM's BENCH lines),
+# machine-<job>-smpN.txt (key=value lines).  A benchmark never fails: a VM
+# that failed is said, and the rest still runs.
 #
-# Settings: BENCH_SMP (default "2 4 8") and BENCH_INSN_SMP (default
-# "2 4"): the VMs of each kind; empty skips that kind.
+# Settings: BENCH_SMP (default "2 4 8"), BENCH_INSN_SMP (default "2 4")
+# and BENCH_LINK_SMP (default "4,maxcpus=8"): the VMs of each kind; empty
+# skips that kind.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/bench
 plugin=$top/build/insn/insn_count.so
 mkdir -p "$out"
-rm -f "$out"/vm-smp*.txt "$out"/insn-smp*.txt "$out"/insn-smp*.raw "$out"/machine-*.txt
+rm -f "$out"/vm-smp*.txt "$out"/insn-smp*.txt "$out"/insn-smp*.raw "$out"/link-smp*.txt \
+	"$out"/machine-*.txt
 
 karch=x86
 [ "${ARCH:-x86}" != arm64 ] || karch=arm64
@@ -61,6 +68,7 @@ run() {
 		echo "guest_kernel=$(sed -n 's/^cxipi-vm: start .* kernel //p' "$log" | head -n1)"
 		echo "guest_cmdline=$(sed -n 's/^\[ *[0-9.]*\] Command line: //p' "$log" | head -n1)"
 		echo "vm_ok=$([ $rc -eq 0 ] && echo yes || echo no)"
+		[ "$job" != pair-bench ] || echo "peer_vcpus=2"
 	} >>"$state"
 	sed -n 's/^[# ]*BENCH //p' "$log" >"$results"
 	[ $rc -eq 0 ] || echo "# bench: VM $job -smp $smp failed (above); its results may be partial"
@@ -70,11 +78,14 @@ for smp in ${BENCH_SMP-2 4 8}; do
 	run bench "$smp" "$out/vm-smp$smp.txt"
 done
 if [ $karch != x86 ]; then
-	echo "# bench: no instruction counts on $karch (the markers and the plugin are x86_64's)"
+	echo "# bench: on $karch no instruction counts (the markers and the plugin are x86_64's) and no link round trips (x86 only)"
 	exit 0
 fi
 for smp in ${BENCH_INSN_SMP-2 4}; do
 	VM_QEMU_ARGS="-plugin $plugin,out=$out/insn-smp$smp.raw" \
 		run bench-insn "$smp" "$out/insn-smp$smp.txt"
+done
+for smp in ${BENCH_LINK_SMP-4,maxcpus=8}; do
+	run pair-bench "$smp" "$out/link-smp${smp%%,*}.txt"
 done
 exit 0

@@ -11,8 +11,9 @@
 #
 # usage: vm.sh JOB        JOB is a file of scripts/vm/guest/jobs/
 #
-# Job pair boots two VMs from the one image: the main VM (job pair) and,
-# through the hub scripts/vm/pair.py, a peer VM (job peer, -smp 2), both
+# Jobs pair and pair-bench (paired() below) boot two VMs from the one
+# image: the main VM (the job) and, through the hub scripts/vm/pair.py, a
+# peer VM (job peer, -smp 2), both
 # with an ivshmem-doorbell device on the hub's ivshmem server at the same
 # PCI address, and each with a second serial port (ttyS1) on the hub, by
 # which the main VM's tests drive the peer (selftests/ctl_lib.sh).  The
@@ -55,6 +56,11 @@ root=$top/build/vm-root-$karch
 headers=$(ls -d /usr/src/linux-headers-*-$flavour | sort -V | tail -n1)
 kernel=${VM_KERNEL:-$cache/vmlinuz-${headers#/usr/src/linux-headers-}}
 kconfig=${KDIR:-$headers}/include/config/auto.conf
+
+# Whether the job has a peer VM behind an ivshmem-doorbell device.
+paired() {
+	case $job in pair | pair-bench) ;; *) return 1 ;; esac
+}
 
 # Each job's VMs and time, unless the caller says.
 seconds=${STRESS_SECONDS:-60}
@@ -166,7 +172,7 @@ boot() {	# boot SMP LOG [QEMU-ARG...]
 		tr -d '\r' | tee "$log" | console_filter
 }
 
-# Job pair: the hub, which runs the ivshmem server and boots the peer VM
+# A paired job: the hub, which runs the ivshmem server and boots the peer VM
 # with the QEMU command line given here; pair_start sets the main VM's
 # QEMU arguments (pair_args), pair_end winds the hub down and sets hub_rc.
 pair=$out/pair
@@ -179,7 +185,7 @@ ivshmem_args() {	# ivshmem_args: the device, at one PCI address in both VMs
 	echo "-device ivshmem-doorbell,chardev=ivs,vectors=2,addr=0x10"
 }
 pair_start() {
-	local peer_cmdline=${cmdline/cxipi_vm=pair/cxipi_vm=peer} i
+	local peer_cmdline=${cmdline/cxipi_vm=$job/cxipi_vm=peer} i
 	rm -rf "$pair"
 	mkdir -p "$pair"
 	: >"$peer_log"
@@ -243,7 +249,7 @@ checkers=()
 rc=0
 for smp in $smps; do
 	log=$out/console-$job-$karch-smp$smp.log
-	if [ "$job" = pair ] && ! pair_start; then
+	if paired && ! pair_start; then
 		pair_end
 		tap_n=0
 		tap_plan 1
@@ -255,7 +261,7 @@ for smp in $smps; do
 	start=$(date +%s)
 	boot "$smp" "$log" "${pair_args[@]}"
 	echo "# VM $job -smp $smp took $(($(date +%s) - start)) s"
-	[ "$job" != pair ] || pair_end
+	! paired || pair_end
 	tap_n=0
 	tap_plan $((3 + ${#checkers[@]} + (${#pair_args[@]} ? 4 : 0)))
 	grep -q '^cxipi-vm: done' "$log"
