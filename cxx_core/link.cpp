@@ -303,12 +303,15 @@ Result<Link *> Link::open_endpoint(const cxipi_env &env, void *shm,
 	return link;
 }
 
+// The endpoint says down only in a layout that is still its own: once the
+// host has rewritten it, that word may be the host's.
 void Link::close()
 {
-	U32 *state = host() ?
-			     word(CXIPI_LINK_H_STATE * 4) :
-			     word(layout_.peer_offset + CXIPI_LINK_P_STATE * 4);
-	write_once(state, CXIPI_LINK_DOWN);
+	if (host())
+		write_once(word(CXIPI_LINK_H_STATE * 4), CXIPI_LINK_DOWN);
+	else if (peer().compatible)
+		write_once(word(layout_.peer_offset + CXIPI_LINK_P_STATE * 4),
+			   CXIPI_LINK_DOWN);
 }
 
 Status Link::post(U32 bank, U32 cpu, U32 hwirq)

@@ -269,24 +269,32 @@ static irqreturn_t cxipi_link_irq(int irq, void *data)
 int cxipi_link_raise(struct cxipi_link_dev *ld, unsigned int bank,
 		     unsigned int cpu, unsigned int hwirq, unsigned int times)
 {
-	struct cxipi_link_peer host = {};
+	struct cxipi_link_peer host;
 	unsigned long flags;
 	int ret = 0;
 
-	raw_spin_lock_irqsave(&ld->post_lock, flags);
-	if (ld->link)
-		cxipi_link_get_peer(ld->link, &host);
-	/* A host that rewrote its layout: post nothing until reopened. */
-	if (!ld->link || !host.compatible) {
-		schedule_delayed_work(&ld->open_work, 0);
-		ret = -ENOTCONN;
-	}
+	/*
+	 * One ring per lock hold, each checked against the link as it is
+	 * then: a host that rewrites its layout meanwhile gets nothing
+	 * posted into the old one, and nobody waits long with irqs off.
+	 */
 	while (!ret && times--) {
-		ret = cxipi_link_post(ld->link, bank, cpu, hwirq);
-		if (!ret)
-			cxipi_link_ring_peer(ld);
+		raw_spin_lock_irqsave(&ld->post_lock, flags);
+		host.compatible = false;
+		if (ld->link)
+			cxipi_link_get_peer(ld->link, &host);
+		if (!host.compatible) {
+			schedule_delayed_work(&ld->open_work, 0);
+			ret = -ENOTCONN;
+		} else {
+			ret = cxipi_link_post(ld->link, bank, cpu, hwirq);
+			if (!ret)
+				cxipi_link_ring_peer(ld);
+		}
+		raw_spin_unlock_irqrestore(&ld->post_lock, flags);
+		if (times)
+			cond_resched();
 	}
-	raw_spin_unlock_irqrestore(&ld->post_lock, flags);
 	return ret;
 }
 
@@ -310,48 +318,77 @@ void cxipi_link_ring_raw(struct cxipi_link_dev *ld, unsigned int times)
 	}
 }
 
-/* Where the endpoint keeps its count of each bank's doorbells. */
-static int cxipi_link_alloc_received(struct cxipi_link_dev *ld)
+/* Whether the endpoint's link still matches the host's layout. */
+static bool cxipi_link_current(struct cxipi_link_dev *ld)
 {
-	unsigned int base[CXIPI_LINK_MAX_BANKS], b, total = 0;
-	struct cxipi_link_geometry geo;
-	unsigned long *received, flags;
+	struct cxipi_link_peer host = {};
+	unsigned long flags;
 
-	cxipi_link_get_geometry(ld->link, &geo);
-	for (b = 0; b < geo.nr_banks; b++) {
-		base[b] = total;
-		total += geo.nr_hwirqs[b];
+	raw_spin_lock_irqsave(&ld->post_lock, flags);
+	if (ld->link)
+		cxipi_link_get_peer(ld->link, &host);
+	raw_spin_unlock_irqrestore(&ld->post_lock, flags);
+	return host.compatible;
+}
+
+/*
+ * Install @link (or none) with the counts of its geometry's doorbells, in
+ * one critical section, so that no scan counts into another layout's slots;
+ * return the link it replaces, to be freed without writing to shared
+ * memory (that memory is the new layout's now).
+ */
+static struct cxipi_link *cxipi_link_install(struct cxipi_link_dev *ld,
+					     struct cxipi_link *link)
+{
+	unsigned int base[CXIPI_LINK_MAX_BANKS] = {}, b, total = 0;
+	struct cxipi_link_geometry geo = {};
+	unsigned long *received = NULL, flags;
+	struct cxipi_link *old;
+
+	if (link) {
+		cxipi_link_get_geometry(link, &geo);
+		for (b = 0; b < geo.nr_banks; b++) {
+			base[b] = total;
+			total += geo.nr_hwirqs[b];
+		}
+		/* Without it, received stays empty; the link works. */
+		received = kcalloc(total, sizeof(*received), GFP_KERNEL);
 	}
-	received = kcalloc(total, sizeof(*received), GFP_KERNEL);
 	raw_spin_lock_irqsave(&ld->scan_lock, flags);
+	raw_spin_lock(&ld->post_lock);
+	old = ld->link;
+	ld->link = link;
 	swap(ld->received, received);
 	ld->nr_received = ld->received ? total : 0;
 	ld->nr_banks = ld->received ? geo.nr_banks : 0;
 	memcpy(ld->bank_base, base, sizeof(base));
+	raw_spin_unlock(&ld->post_lock);
 	raw_spin_unlock_irqrestore(&ld->scan_lock, flags);
 	kfree(received);
-	return ld->received ? 0 : -ENOMEM;
+	return old;
 }
 
 /*
- * The endpoint opens once the host is up, and again whenever the host's
- * layout changes; until then it tries every 100 ms.
+ * The endpoint opens once the host is up, and again when the host's
+ * layout changes: it tries every 100 ms until linked, then checks every
+ * second (a host that rewrote its layout cannot ring it: the rewrite
+ * cleared its id), besides the checks of each scan and raise.
  */
 static void cxipi_link_open_fn(struct work_struct *work)
 {
 	struct delayed_work *dwork = to_delayed_work(work);
 	struct cxipi_link_dev *ld =
 		container_of(dwork, struct cxipi_link_dev, open_work);
-	struct cxipi_link *old, *link;
-	unsigned long flags;
+	struct cxipi_link *link;
 	int err;
 
 	mutex_lock(&ld->open_lock);
-	raw_spin_lock_irqsave(&ld->scan_lock, flags);
-	err = ld->link ? cxipi_link_scan_begin(ld->link) : -ENOTCONN;
-	raw_spin_unlock_irqrestore(&ld->scan_lock, flags);
-	if (!err)
+	if (cxipi_link_current(ld)) {
+		schedule_delayed_work(&ld->open_work, HZ);
 		goto out;
+	}
+	/* Nothing posts into the old layout while the new one is read. */
+	cxipi_link_close(cxipi_link_env, cxipi_link_install(ld, NULL));
 	link = cxipi_link_open_endpoint(cxipi_link_env, ld->shm, ld->shm_bytes,
 					ld->self_id, &err);
 	if (!link) {
@@ -363,23 +400,15 @@ static void cxipi_link_open_fn(struct work_struct *work)
 		schedule_delayed_work(&ld->open_work, HZ / 10);
 		goto out;
 	}
-	raw_spin_lock_irqsave(&ld->scan_lock, flags);
-	raw_spin_lock(&ld->post_lock);
-	old = ld->link;
-	ld->link = link;
-	raw_spin_unlock(&ld->post_lock);
-	raw_spin_unlock_irqrestore(&ld->scan_lock, flags);
-	cxipi_link_close(cxipi_link_env, old);
+	cxipi_link_install(ld, link);
 	ld->open_error = 0;
-	if (cxipi_link_alloc_received(ld))
-		dev_warn(&ld->pdev->dev,
-			 "endpoint: no memory for its counts\n");
 	dev_info(&ld->pdev->dev, "endpoint: linked as doorbell id %u\n",
 		 ld->self_id);
 	/* Hello: the host delivers nothing for it, but learns our id. */
 	cxipi_link_ring_raw(ld, 1);
 	/* What the host rang while we were away. */
 	cxipi_link_scan(ld);
+	schedule_delayed_work(&ld->open_work, HZ);
 out:
 	mutex_unlock(&ld->open_lock);
 }
@@ -400,10 +429,13 @@ static int cxipi_link_pick_cpu(void)
 	return pick;
 }
 
+/* Serializes the hosts' claims on their coprocessor CPUs. */
+static DEFINE_MUTEX(cxipi_link_bind_lock);
+
 static int cxipi_link_bind_host(struct cxipi_link_dev *ld)
 {
 	struct cxipi_link_geometry geo = {};
-	int cpu = cxipi_link_pick_cpu(), err, i;
+	int cpu = cxipi_link_pick_cpu(), err = 0, i;
 
 	if (cpu < 0) {
 		dev_err(&ld->pdev->dev,
@@ -417,26 +449,29 @@ static int cxipi_link_bind_host(struct cxipi_link_dev *ld)
 	geo.nr_banks = ARRAY_SIZE(cxipi_domains);
 	for (i = 0; i < ARRAY_SIZE(cxipi_domains); i++)
 		geo.nr_hwirqs[i] = cxipi_domains[i]->nr_hwirqs;
+	/* Before the layout is written: a refused device keeps its own. */
+	mutex_lock(&cxipi_link_bind_lock);
+	if (rcu_access_pointer(cxipi_links_array()[cpu])) {
+		dev_err(&ld->pdev->dev, "host: CPU %d already has a link\n",
+			cpu);
+		err = -EBUSY;
+		goto out;
+	}
 	ld->link = cxipi_link_open_host(cxipi_link_env, ld->shm, ld->shm_bytes,
 					&geo, ld->self_id, &err);
 	if (!ld->link) {
 		dev_err(&ld->pdev->dev,
 			"host: %zu bytes of shared memory, the layout needs %zu: %d\n",
 			ld->shm_bytes, cxipi_link_bytes(&geo), err);
-		return err;
-	}
-	if (rcu_access_pointer(cxipi_links_array()[cpu])) {
-		cxipi_link_close(cxipi_link_env, ld->link);
-		ld->link = NULL;
-		dev_err(&ld->pdev->dev, "host: CPU %d already has a link\n",
-			cpu);
-		return -EBUSY;
+		goto out;
 	}
 	rcu_assign_pointer(cxipi_links_array()[cpu], ld);
 	dev_info(&ld->pdev->dev,
 		 "host: coprocessor CPU %d behind doorbell id %u's peer\n", cpu,
 		 ld->self_id);
-	return 0;
+out:
+	mutex_unlock(&cxipi_link_bind_lock);
+	return err;
 }
 
 static int cxipi_link_probe(struct pci_dev *pdev,
@@ -514,12 +549,15 @@ static int cxipi_link_probe(struct pci_dev *pdev,
 
 err_irq:
 	free_irq(pci_irq_vector(pdev, CXIPI_LINK_VECTOR), ld);
+	/* Its interrupt may have queued the endpoint's opening. */
+	cancel_delayed_work_sync(&ld->open_work);
 err_link:
 	if (ld->role == CXIPI_LINK_HOST) {
 		RCU_INIT_POINTER(cxipi_links_array()[ld->cpu], NULL);
 		synchronize_rcu();
-		cxipi_link_close(cxipi_link_env, ld->link);
 	}
+	cxipi_link_close(cxipi_link_env, ld->link);
+	kfree(ld->received);
 	return ret;
 }
 

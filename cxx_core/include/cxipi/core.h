@@ -533,7 +533,10 @@ struct cxipi_link *cxipi_link_open_host(const struct cxipi_env *env, void *shm,
 struct cxipi_link *cxipi_link_open_endpoint(const struct cxipi_env *env,
 					    void *shm, size_t bytes,
 					    unsigned int self_id, int *err);
-/* Say down in this side's header, and free the link. */
+/*
+ * Say down in this side's header (the endpoint: only while the host's
+ * layout is still the one it opened), and free the link.
+ */
 void cxipi_link_close(const struct cxipi_env *env, struct cxipi_link *link);
 
 /* The geometry the link was opened with. */
