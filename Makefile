@@ -226,8 +226,9 @@ debug-test:
 
 # Benchmarks: cxipi against the kernel's own cross-CPU calls in the VM,
 # timed (-smp 2, 4 and 8) and counted in guest instructions by a QEMU
-# plugin (-smp 2 and 4, VMs of their own: bench/run.sh), then the core's
-# costs on the host.  Numbers and targets, never a verdict on the build:
+# plugin (-smp 2 and 4, VMs of their own: bench/run.sh), round trips
+# through the doorbell link to a peer VM beside the same-kernel doorbell
+# (job pair-bench, x86), then the core's costs on the host.  Numbers and targets, never a verdict on the build:
 # a benchmark does not fail it.  BENCH_BEFORE=DIR (an earlier
 # build/bench, copied away) puts those results beside these.
 bench: deps
