@@ -241,9 +241,6 @@ static void cxipi_link_scan(struct cxipi_link_dev *ld)
 			cxipi_link_endpoint_event(ld, &ev);
 	}
 	raw_spin_unlock_irqrestore(&ld->scan_lock, flags);
-	/* Anything latched before the peer came: it is there now. */
-	if (ld->role == CXIPI_LINK_HOST)
-		cxipi_link_pump_all(ld);
 }
 
 static irqreturn_t cxipi_link_irq(int irq, void *data)
