@@ -86,9 +86,12 @@ static uint64_t pick_subset(struct worker *w, uint64_t mask)
 static void fail(struct worker *w, const char *what, const struct slot *s,
 		 int err)
 {
+	int d = s ? (int)(s - &w->slots[0][0]) / SLOTS : 0;
+
 	w->tally->errors++;
-	fprintf(stderr, "# worker on CPU %d: %s %s: %s\n", w->cpu, what,
-		s ? s->name : "", err ? strerror(err) : "wrong value");
+	fprintf(stderr, "# worker on CPU %d: %s %s%s%s: %s\n", w->cpu, what,
+		s ? domains[d] : "", s ? "/" : "", s ? s->name : "",
+		err ? strerror(err) : "wrong value");
 }
 
 static void do_reserve(struct worker *w, int d, struct slot *s)
