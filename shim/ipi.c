@@ -465,8 +465,11 @@ static int cxipi_destroy_locked(struct cxipi_resv *resv,
  * under cxipi_ipi_lock, so that a destroy racing another destroy, and a
  * reserve that reuses the virq, never touch a descriptor that went.
  *
- * The removed CPUs stop being targets at once.  Their virqs (and hwirqs)
- * are freed after an RCU grace period, so that no send still uses them.
+ * The removed CPUs stop being targets at once, but a doorbell rung at one
+ * of them before may still run a single reservation's handler there after
+ * this returns, as an interrupt in flight may after an affinity change
+ * (cxipi_destroy_barrier() waits for it).  Their virqs (and hwirqs) are
+ * freed after an RCU grace period, so that no send still uses them.
  * On cxipi's own domains a worker frees them and the caller does not
  * wait: until then the virqs still show in /proc/interrupts, and a reserve
  * that needs their hwirqs waits for the grace period instead of failing.
@@ -500,8 +503,10 @@ EXPORT_SYMBOL_GPL(cxipi_irq_destroy_ipi);
  * On cxipi's own domains, cxipi_irq_destroy_ipi() leaves the virqs of the
  * CPUs it removes to a worker that frees them after an RCU grace period.
  * A caller that needs them gone (a test that looks for the virq, a driver
- * that counts /proc/interrupts lines) calls this first.  It waits for one
- * grace period; the doorbells' counts are settled then too.
+ * that counts /proc/interrupts lines, or one that frees what a single
+ * reservation's handler uses at the CPUs it removed) calls this first.
+ * Once it returns, the doorbells' counts are settled, and no handler runs
+ * for a doorbell rung at a removed CPU.
  *
  * Context: process context, may sleep; takes cxipi_ipi_lock.
  */
@@ -512,6 +517,12 @@ void cxipi_destroy_barrier(void)
 	/* Every grace period of a destroy made before the wait has passed. */
 	cxipi_retire_ready();
 	mutex_unlock(&cxipi_ipi_lock);
+	/*
+	 * What was latched at the removed CPUs is dropped now, but a drain
+	 * that took a doorbell just before may still be delivering it, with
+	 * interrupts off: one more grace period waits for that drain.
+	 */
+	synchronize_rcu();
 }
 EXPORT_SYMBOL_GPL(cxipi_destroy_barrier);
 

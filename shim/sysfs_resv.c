@@ -30,6 +30,7 @@
  * @base: the first virq irq_reserve_ipi() returned
  * @offset: the first CPU of the targets at reservation
  * @targets: the CPUs that are still targets; empty once destroyed
+ * @reserved: the targets at reservation
  * @received: per CPU, handler runs
  * @misplaced: handler runs on a CPU that is not the virq's target, or
  *	       outside hard-irq context
@@ -42,6 +43,7 @@ struct cxipi_sysfs_resv {
 	unsigned int base;
 	unsigned int offset;
 	cpumask_var_t targets;
+	cpumask_var_t reserved;
 	unsigned long __percpu *received;
 	atomic_long_t misplaced;
 };
@@ -63,12 +65,19 @@ static unsigned int cxipi_virq_for(const struct cxipi_sysfs_resv *sr,
 	return cxipi_per_cpu(sr) ? sr->base + cpu - sr->offset : sr->base;
 }
 
+/*
+ * A single reservation keeps its handler when a destroy removes some of
+ * its CPUs, and a doorbell rung at one of them before the destroy may still
+ * be delivered there after it (cxipi_irq_destroy_ipi()): right is any CPU
+ * it was reserved for.  A per_cpu virq belongs to one CPU for its life.
+ */
 static irqreturn_t cxipi_count_handler(int irq, void *dev_id)
 {
 	struct cxipi_sysfs_resv *sr = dev_id;
 	unsigned int cpu = smp_processor_id();
-	bool right_cpu = cxipi_per_cpu(sr) ? irq == cxipi_virq_for(sr, cpu) :
-					     cpumask_test_cpu(cpu, sr->targets);
+	bool right_cpu = cxipi_per_cpu(sr) ?
+				 irq == cxipi_virq_for(sr, cpu) :
+				 cpumask_test_cpu(cpu, sr->reserved);
 
 	if (!right_cpu || !in_hardirq())
 		atomic_long_inc(&sr->misplaced);
@@ -125,6 +134,7 @@ static void cxipi_resv_release(struct kobject *kobj)
 
 	free_percpu(sr->received);
 	free_cpumask_var(sr->targets);
+	free_cpumask_var(sr->reserved);
 	kfree(sr);
 }
 
@@ -372,6 +382,12 @@ static struct cxipi_sysfs_resv *cxipi_find(struct cxipi_sysfs_domain *sd,
 	return NULL;
 }
 
+/* zalloc_cpumask_var(), counted by fail_alloc. */
+static bool cxipi_alloc_cpumask(cpumask_var_t *mask)
+{
+	return cxipi_alloc(zalloc_cpumask_var(mask, GFP_KERNEL), false);
+}
+
 static struct cxipi_sysfs_resv *cxipi_sysfs_resv_alloc(const char *name,
 						       size_t len)
 {
@@ -381,9 +397,10 @@ static struct cxipi_sysfs_resv *cxipi_sysfs_resv_alloc(const char *name,
 	if (!sr)
 		return NULL;
 	sr->received = cxipi_alloc(alloc_percpu(unsigned long), NULL);
-	if (!sr->received ||
-	    !cxipi_alloc(zalloc_cpumask_var(&sr->targets, GFP_KERNEL), false)) {
+	if (!sr->received || !cxipi_alloc_cpumask(&sr->targets) ||
+	    !cxipi_alloc_cpumask(&sr->reserved)) {
 		free_percpu(sr->received);
+		free_cpumask_var(sr->targets);
 		kfree(sr);
 		return NULL;
 	}
@@ -405,6 +422,7 @@ static int cxipi_sysfs_resv_add(struct cxipi_sysfs_domain *sd,
 	sr->base = virq;
 	sr->offset = cpumask_first(dest);
 	cpumask_copy(sr->targets, dest);
+	cpumask_copy(sr->reserved, dest);
 
 	ret = cxipi_request_handlers(sr);
 	if (ret)
@@ -450,7 +468,7 @@ int cxipi_sysfs_reserve(struct cxipi_sysfs_domain *sd, const char *buf)
 	if (ret)
 		return ret;
 	cxipi_alloc_count_start();
-	if (!cxipi_alloc(zalloc_cpumask_var(&dest, GFP_KERNEL), false))
+	if (!cxipi_alloc_cpumask(&dest))
 		return -ENOMEM;
 	ret = cxipi_parse_cpulist(space + 1, dest);
 	if (ret)
