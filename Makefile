@@ -159,9 +159,11 @@ check: deps
 # and Debian's 6.12 LTS from bookworm-backports, generic, PREEMPT_RT and
 # arm64.  The first runs both VMs of vm-test; the 6.12 kernels the one
 # with CPUs possible and offline, to keep make check within its hour.
-# 6.12 generic runs on single-threaded TCG: under QEMU 7.2's multi-threaded
-# TCG it crashed now and then in the slab allocator (a double fault) or at
-# boot (int3), and never on one thread (README, "Kernels").
+# The 6.12 x86 kernels run on single-threaded TCG: under QEMU 7.2's
+# multi-threaded TCG, generic crashed now and then in the slab allocator (a
+# double fault) or at boot (int3), and -rt with int3 Oopses in patched
+# kernel text before any module was loaded; never on one thread (README,
+# "Kernels").
 # The module is built in place, so the tree's cxipi.ko is the last
 # kernel's afterwards.
 KERNELS ?= 6.1-arm64 6.12-amd64 6.12-rt-amd64 6.12-arm64
@@ -175,7 +177,7 @@ kernels-test:
 		set -- $$ready; \
 		$(MAKE) --no-print-directory ARCH=$$arch KDIR=$$1 VM_KERNEL=$$2 \
 			$$(case $$kernel in 6.1-*) ;; *) echo VM_SMP=4,maxcpus=8 ;; esac) \
-			$$(case $$kernel in 6.12-amd64) echo VM_TCG=single ;; esac) \
+			$$(case $$kernel in 6.12-*amd64) echo VM_TCG=single ;; esac) \
 			-k module lint dkms vm-test || rc=1; \
 		echo "# kernel $$kernel: its steps took $$(($$(date +%s) - start)) s"; \
 	done; exit $$rc
